@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The connection state machine (see conn.h for ownership).
+ *
+ *   HEAD --head ok--> CONNECT --established--> RELAY --both FINs--> DONE
+ *     |                 |  ^ refused/timeout:     |
+ *     |                 |  '-- next server        | server silent/closed
+ *     '-- 400/408/431 --'-- 503/504 ---------> LINGER <--- 502/504
+ *
+ * LINGER sends the generated response, half-closes, and reads what the
+ * client still sends until it closes or a short deadline passes, so the
+ * response is not destroyed by a reset.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/net.h>
+#include <linux/sched/clock.h>
+#include <linux/slab.h>
+#include <linux/tcp.h>
+#include <linux/wait_bit.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include "conn.h"
+#include "netns.h"
+#include "relay.h"
+#include "response.h"
+#include "sched.h"
+
+/* Room to insert "X-Forwarded-For: <IPv6 address>\r\n" into the head. */
+#define SPL_XFF_MAX		(sizeof("X-Forwarded-For: \r\n") + 48)
+#define SPL_LINGER_MS		2000
+#define SPL_LINGER_MAX		(1 << 20)	/* bytes discarded at most */
+#define SPL_WORK_BUDGET		64		/* pump rounds per run */
+
+const char *const spl_conn_state_names[] = {
+	[SPL_CONN_HEAD] = "head",
+	[SPL_CONN_CONNECT] = "connect",
+	[SPL_CONN_RELAY] = "relay",
+	[SPL_CONN_LINGER] = "linger",
+	[SPL_CONN_DONE] = "done",
+};
+
+static void spl_conn_release(struct kref *ref);
+
+static void spl_conn_queue(struct spl_conn *conn)
+{
+	kref_get(&conn->ref);
+	if (!queue_work(spl_wq, &conn->work))
+		kref_put(&conn->ref, spl_conn_release);
+}
+
+/* Caller holds svc->conns_lock and @conn is on svc->conns. */
+void spl_conn_kill(struct spl_conn *conn)
+{
+	set_bit(SPL_CONN_F_KILL, &conn->flags);
+	spl_conn_queue(conn);
+}
+
+/* ---- accounting: a service counter also counts in the netns totals ---- */
+
+static void count(struct spl_conn *conn, int cnt, s64 v)
+{
+	spl_stats_add(&conn->svc->stats, cnt, v);
+	spl_stats_add(&conn->sn->stats, cnt, v);
+}
+
+static void count_srv(struct spl_conn *conn, int cnt, s64 v)
+{
+	count(conn, cnt, v);
+	if (conn->srv)
+		spl_stats_add(&conn->srv->stats, cnt, v);
+}
+
+/* ---- socket callbacks: softirq; they only queue the work ---- */
+
+static void spl_conn_sk_event(struct sock *sk)
+{
+	struct spl_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = __locked_read_sk_user_data_with_flags(sk, 0);
+	if (conn)
+		spl_conn_queue(conn);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void spl_conn_write_space(struct sock *sk)
+{
+	if (sk->sk_socket && sk_stream_is_writeable(sk))
+		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+	spl_conn_sk_event(sk);
+}
+
+static void attach(struct spl_conn *conn, struct socket *sock,
+		   struct spl_sock_cbs *saved)
+{
+	struct sock *sk = sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	saved->data_ready = sk->sk_data_ready;
+	saved->write_space = sk->sk_write_space;
+	saved->state_change = sk->sk_state_change;
+	__rcu_assign_sk_user_data_with_flags(sk, conn, SK_USER_DATA_NOCOPY);
+	sk->sk_data_ready = spl_conn_sk_event;
+	sk->sk_write_space = spl_conn_write_space;
+	sk->sk_state_change = spl_conn_sk_event;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void detach(struct socket *sock, const struct spl_sock_cbs *saved)
+{
+	struct sock *sk = sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	rcu_assign_sk_user_data(sk, NULL);
+	sk->sk_data_ready = saved->data_ready;
+	sk->sk_write_space = saved->write_space;
+	sk->sk_state_change = saved->state_change;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/* Close a socket; @abort sends a reset instead of a FIN. */
+static void close_sock(struct socket *sock, const struct spl_sock_cbs *saved,
+		       bool abort)
+{
+	detach(sock, saved);
+	if (abort)
+		sock_no_linger(sock->sk);
+	sock_release(sock);
+}
+
+/* ---- timer: softirq; queues the work, which compares jiffies ---- */
+
+static void spl_conn_timer(struct timer_list *t)
+{
+	struct spl_conn *conn = from_timer(conn, t, timer);
+
+	spl_conn_queue(conn);
+}
+
+static void set_deadline(struct spl_conn *conn, u32 ms)
+{
+	conn->deadline = jiffies + msecs_to_jiffies(ms);
+	mod_timer(&conn->timer, conn->deadline);
+}
+
+static bool past_deadline(const struct spl_conn *conn)
+{
+	return time_after_eq(jiffies, conn->deadline);
+}
+
+/* ---- the end ---- */
+
+static void release_server(struct spl_conn *conn)
+{
+	if (!conn->srv)
+		return;
+	spl_stats_dec(&conn->srv->stats, SPLICER_CNT_ACTIVE);
+	atomic_dec(&conn->srv->active);
+	spl_server_put(conn->srv);
+	conn->srv = NULL;
+}
+
+static void close_server(struct spl_conn *conn, bool abort)
+{
+	if (conn->ssock) {
+		close_sock(conn->ssock, &conn->ssaved, abort);
+		conn->ssock = NULL;
+	}
+}
+
+/*
+ * Stop everything that can queue the work, close both sockets and drop the
+ * base reference. The work's own reference keeps @conn until it returns.
+ */
+static void spl_conn_finish(struct spl_conn *conn, bool abort)
+{
+	struct spl_service *svc = conn->svc;
+
+	conn->state = SPL_CONN_DONE;
+	timer_shutdown_sync(&conn->timer);
+	close_server(conn, abort);
+	close_sock(conn->csock, &conn->csaved, abort);
+	conn->csock = NULL;
+
+	spin_lock_bh(&svc->conns_lock);
+	list_del(&conn->node);
+	spin_unlock_bh(&svc->conns_lock);
+
+	kref_put(&conn->ref, spl_conn_release);
+}
+
+static void free_dir(struct spl_dir *d)
+{
+	if (!d->borrowed)
+		kvfree(d->buf);
+	d->buf = NULL;
+}
+
+/* Last reference: any context that may sleep (the work, or teardown). */
+static void spl_conn_release(struct kref *ref)
+{
+	struct spl_conn *conn = container_of(ref, struct spl_conn, ref);
+	struct spl_net *sn = conn->sn;
+
+	count(conn, SPLICER_CNT_ACTIVE, -1);
+	release_server(conn);
+	free_dir(&conn->up);
+	free_dir(&conn->down);
+	spl_service_put(conn->svc);
+	kfree(conn);
+	atomic64_inc(&spl_conns_free);
+
+	/* last touch of the netns state: its exit waits for this */
+	if (atomic_dec_and_test(&sn->nconns))
+		wake_up_var(&sn->nconns);
+}
+
+/* Answer with a generated response, then drain and close (LINGER). */
+static void respond(struct spl_conn *conn, int status)
+{
+	int cnt = spl_stats_resp_cnt(status);
+	const char *r;
+	u32 len;
+
+	close_server(conn, true);
+	conn->status = status;
+	if (cnt)
+		count(conn, cnt, 1);
+	r = spl_response(status, &len);
+	free_dir(&conn->down);
+	conn->down = (struct spl_dir){
+		.buf = (u8 *)r, .len = len, .cap = len, .borrowed = true,
+	};
+	conn->state = SPL_CONN_LINGER;
+	set_deadline(conn, SPL_LINGER_MS);
+	spl_conn_queue(conn);
+}
+
+static void step_linger(struct spl_conn *conn)
+{
+	struct spl_dir *d = &conn->down;
+	int n;
+
+	if (d->off < d->len) {
+		n = spl_sock_send(conn->csock, d->buf + d->off, d->len - d->off);
+		if (n > 0)
+			d->off += n;
+		else if (n != -EAGAIN)
+			goto done;
+		if (d->off < d->len)
+			goto wait;
+	}
+	if (!d->shut) {
+		kernel_sock_shutdown(conn->csock, SHUT_WR);
+		d->shut = true;
+	}
+	/* discard what the client still sends, into the head buffer */
+	while (conn->discarded < SPL_LINGER_MAX) {
+		n = spl_sock_recv(conn->csock, conn->up.buf, conn->up.cap);
+		if (n == -EAGAIN)
+			goto wait;
+		if (n <= 0)
+			goto done;
+		conn->discarded += n;
+	}
+done:
+	spl_conn_finish(conn, false);
+	return;
+wait:
+	if (past_deadline(conn))
+		spl_conn_finish(conn, false);
+}
+
+/* ---- choosing and connecting to a server ---- */
+
+static void connect_next(struct spl_conn *conn);
+
+static void connect_failed(struct spl_conn *conn, bool timeout)
+{
+	conn->timed_out = timeout;
+	count_srv(conn, SPLICER_CNT_CONNECT_FAIL, 1);
+	close_server(conn, true);
+	release_server(conn);
+	connect_next(conn);
+}
+
+static int server_addrlen(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+					   sizeof(struct sockaddr_in);
+}
+
+static void connect_next(struct spl_conn *conn)
+{
+	struct spl_service *svc = conn->svc;
+	u32 retries = min_t(u32, READ_ONCE(svc->cfg.retries), SPL_RETRIES_MAX);
+	struct spl_server *srv = NULL;
+	struct spl_pool *pool;
+	struct socket *sock;
+	int err;
+
+	while (conn->ntried <= retries) {
+		rcu_read_lock();
+		pool = rcu_dereference(svc->pool);
+		srv = pool ? spl_sched_pick(pool, conn->tried, conn->ntried) : NULL;
+		rcu_read_unlock();
+		if (!srv)
+			break;
+		if (conn->ntried)
+			count(conn, SPLICER_CNT_RETRIES, 1);
+		conn->tried[conn->ntried++] = srv;
+		conn->srv = srv;
+		spl_stats_inc(&srv->stats, SPLICER_CNT_CONNS);
+		spl_stats_inc(&srv->stats, SPLICER_CNT_ACTIVE);
+
+		err = sock_create_kern(conn->sn->net, srv->addr.ss_family,
+				       SOCK_STREAM, IPPROTO_TCP, &sock);
+		if (err) {
+			release_server(conn);
+			break;
+		}
+		tcp_sock_set_nodelay(sock->sk);
+		conn->ssock = sock;
+		attach(conn, sock, &conn->ssaved);
+		err = kernel_connect(sock, (struct sockaddr *)&srv->addr,
+				     server_addrlen(&srv->addr), O_NONBLOCK);
+		if (!err || err == -EINPROGRESS) {
+			conn->state = SPL_CONN_CONNECT;
+			set_deadline(conn, READ_ONCE(svc->cfg.connect_timeout));
+			spl_conn_queue(conn);
+			return;
+		}
+		conn->timed_out = false;
+		count_srv(conn, SPLICER_CNT_CONNECT_FAIL, 1);
+		close_server(conn, true);
+		release_server(conn);
+	}
+	respond(conn, conn->timed_out ? 504 : 503);
+}
+
+static void spl_conn_handoff(struct spl_conn *conn);
+
+/* Put "X-Forwarded-For: <client>" before the empty line ending the head. */
+static void forward_head(struct spl_conn *conn)
+{
+	struct spl_dir *up = &conn->up;
+	u32 at = conn->req.head_len - 2;
+	char xff[SPL_XFF_MAX];
+	int n;
+
+	n = scnprintf(xff, sizeof(xff), "X-Forwarded-For: %pISc\r\n",
+		      &conn->client);
+	memmove(up->buf + at + n, up->buf + at, up->len - at);
+	memcpy(up->buf + at, xff, n);
+	up->len += n;
+	up->off = 0;
+	count_srv(conn, SPLICER_CNT_REQUESTS, 1);
+}
+
+static void step_connect(struct spl_conn *conn)
+{
+	struct sock *sk = conn->ssock->sk;
+	int state = READ_ONCE(sk->sk_state);
+
+	if (state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT) {
+		forward_head(conn);
+		spl_conn_handoff(conn);
+		return;
+	}
+	if (state != TCP_SYN_SENT)
+		connect_failed(conn, false);
+	else if (past_deadline(conn))
+		connect_failed(conn, true);
+}
+
+/* ---- delayed binding: the request head ---- */
+
+static void step_head(struct spl_conn *conn)
+{
+	struct spl_dir *up = &conn->up;
+	u32 head_max = up->cap - SPL_XFF_MAX;
+	int n, end, status;
+
+	for (;;) {
+		if (up->len >= head_max) {
+			conn->req.reason = "request head too large";
+			respond(conn, 431);
+			return;
+		}
+		n = spl_sock_recv(conn->csock, up->buf + up->len, head_max - up->len);
+		if (n == -EAGAIN)
+			break;
+		if (n <= 0) {
+			/* closed or reset before a whole head: nothing to say */
+			spl_conn_finish(conn, n < 0);
+			return;
+		}
+		up->len += n;
+		end = spl_http_head_end(up->buf, up->len, &conn->scan);
+		if (end < 0) {
+			conn->req.reason = "bare LF or NUL in the head";
+			respond(conn, 400);
+			return;
+		}
+		if (end > 0) {
+			status = spl_http_parse_request(up->buf, end, &conn->req);
+			if (status) {
+				respond(conn, status);
+				return;
+			}
+			connect_next(conn);
+			return;
+		}
+	}
+	if (past_deadline(conn)) {
+		conn->req.reason = "request head timeout";
+		respond(conn, 408);
+	}
+}
+
+/* ---- after binding ---- */
+
+/*
+ * The one place that decides how the rest of the connection is carried.
+ * Today: the in-kernel relay. The packet splice and kTLS slot in here.
+ */
+static void spl_conn_handoff(struct spl_conn *conn)
+{
+	struct spl_dir *down = &conn->down;
+
+	down->buf = kvmalloc(SPL_RELAY_BUF, GFP_KERNEL);
+	if (!down->buf) {
+		respond(conn, 503);
+		return;
+	}
+	down->cap = SPL_RELAY_BUF;
+	down->fin_needs_data = true;	/* a FIN before any byte is a 502 */
+	conn->state = SPL_CONN_RELAY;
+	set_deadline(conn, READ_ONCE(conn->svc->cfg.server_timeout));
+	spl_conn_queue(conn);
+}
+
+static void step_relay(struct spl_conn *conn)
+{
+	struct spl_dir *up = &conn->up, *down = &conn->down;
+	int budget = SPL_WORK_BUDGET;
+	enum spl_pump a, b;
+	u64 up0 = up->bytes, down0 = down->bytes;
+
+	while (budget--) {
+		a = spl_pump(up, conn->csock, conn->ssock);
+		b = spl_pump(down, conn->ssock, conn->csock);
+
+		if (a == SPL_PUMP_SRC_ERR || b == SPL_PUMP_DST_ERR)
+			goto abort;		/* the client is gone */
+		if (a == SPL_PUMP_DST_ERR || b == SPL_PUMP_SRC_ERR ||
+		    (down->eof && !down->bytes && !down->len)) {
+			/* the server failed: before answering is a 502 */
+			if (down->bytes || down->len)
+				goto abort;
+			conn->req.reason = "server closed without a response";
+			goto account_502;
+		}
+		if (up->shut && down->shut)
+			goto done;
+		if (a == SPL_PUMP_IDLE && b == SPL_PUMP_IDLE)
+			break;
+	}
+	count_srv(conn, SPLICER_CNT_BYTES_IN, up->bytes - up0);
+	count_srv(conn, SPLICER_CNT_BYTES_OUT, down->bytes - down0);
+	if (budget < 0) {
+		spl_conn_queue(conn);	/* more to do: let others run first */
+		return;
+	}
+	if (!down->bytes && !down->len && past_deadline(conn)) {
+		conn->req.reason = "server response timeout";
+		respond(conn, 504);
+	}
+	return;
+
+account_502:
+	count_srv(conn, SPLICER_CNT_BYTES_IN, up->bytes - up0);
+	respond(conn, 502);
+	return;
+done:
+	count_srv(conn, SPLICER_CNT_BYTES_IN, up->bytes - up0);
+	count_srv(conn, SPLICER_CNT_BYTES_OUT, down->bytes - down0);
+	spl_conn_finish(conn, false);
+	return;
+abort:
+	count_srv(conn, SPLICER_CNT_BYTES_IN, up->bytes - up0);
+	count_srv(conn, SPLICER_CNT_BYTES_OUT, down->bytes - down0);
+	spl_conn_finish(conn, true);
+}
+
+static void spl_conn_work(struct work_struct *work)
+{
+	struct spl_conn *conn = container_of(work, struct spl_conn, work);
+
+	if (conn->state != SPL_CONN_DONE) {
+		if (test_bit(SPL_CONN_F_KILL, &conn->flags)) {
+			spl_conn_finish(conn, true);
+		} else {
+			switch (conn->state) {
+			case SPL_CONN_HEAD:
+				step_head(conn);
+				break;
+			case SPL_CONN_CONNECT:
+				step_connect(conn);
+				break;
+			case SPL_CONN_RELAY:
+				step_relay(conn);
+				break;
+			case SPL_CONN_LINGER:
+				step_linger(conn);
+				break;
+			}
+		}
+	}
+	kref_put(&conn->ref, spl_conn_release);
+}
+
+/*
+ * spl_conn_start - take over a freshly accepted client socket.
+ * Runs in the service's accept work. Owns @sock from here on: on failure
+ * it is closed.
+ */
+void spl_conn_start(struct spl_service *svc, struct socket *sock)
+{
+	u32 head_max = READ_ONCE(svc->cfg.head_max);
+	struct spl_conn *conn;
+
+	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
+	if (!conn)
+		goto drop;
+	conn->up.cap = head_max + SPL_XFF_MAX;
+	conn->up.buf = kvmalloc(conn->up.cap, GFP_KERNEL);
+	if (!conn->up.buf) {
+		kfree(conn);
+		goto drop;
+	}
+	if (kernel_getpeername(sock, (struct sockaddr *)&conn->client) < 0)
+		conn->client.ss_family = AF_UNSPEC;
+
+	kref_init(&conn->ref);
+	INIT_WORK(&conn->work, spl_conn_work);
+	timer_setup(&conn->timer, spl_conn_timer, 0);
+	conn->csock = sock;
+	conn->sn = svc->sn;
+	conn->start_ns = ktime_get_ns();
+	conn->state = SPL_CONN_HEAD;
+
+	spin_lock_bh(&svc->conns_lock);
+	if (svc->stopping) {
+		spin_unlock_bh(&svc->conns_lock);
+		kvfree(conn->up.buf);
+		kfree(conn);
+		goto drop;
+	}
+	conn->id = ++svc->next_conn_id;
+	list_add_tail(&conn->node, &svc->conns);
+	spl_service_get(svc);
+	conn->svc = svc;
+	atomic_inc(&conn->sn->nconns);
+	atomic64_inc(&spl_conns_alloc);
+	spin_unlock_bh(&svc->conns_lock);
+
+	count(conn, SPLICER_CNT_CONNS, 1);
+	count(conn, SPLICER_CNT_ACTIVE, 1);
+	tcp_sock_set_nodelay(sock->sk);
+	attach(conn, sock, &conn->csaved);
+	set_deadline(conn, READ_ONCE(svc->cfg.header_timeout));
+	spl_conn_queue(conn);	/* the head may already be waiting */
+	return;
+drop:
+	sock_no_linger(sock->sk);
+	sock_release(sock);
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One client connection: accept, read the request head, choose a server,
+ * connect, forward the head, hand off the rest, close.
+ *
+ * Ownership: a connection owns its two sockets and its buffers. It is
+ * driven by one work item (conn->work) on spl_wq; socket callbacks, the
+ * timer and killers only queue that work, so every state change happens in
+ * process context, one at a time. References: the connection holds one on
+ * itself from creation until it finishes ("base"), and each queued work
+ * holds one more. Socket callbacks and the timer are torn down before the
+ * base reference is dropped, so they never see a dead connection.
+ */
+#ifndef _SPL_CONN_H
+#define _SPL_CONN_H
+
+#include <linux/kref.h>
+#include <linux/socket.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
+#include "http.h"
+#include "service.h"
+
+enum spl_conn_state {
+	SPL_CONN_HEAD,		/* reading the request head */
+	SPL_CONN_CONNECT,	/* connecting to a server */
+	SPL_CONN_RELAY,		/* relaying both ways in the kernel */
+	SPL_CONN_LINGER,	/* sent a generated response, draining */
+	SPL_CONN_DONE,
+};
+
+/* One direction of the relay. */
+struct spl_dir {
+	u8 *buf;
+	u32 cap;
+	u32 len;		/* bytes in buf */
+	u32 off;		/* bytes of buf already sent */
+	bool eof;		/* the source sent FIN */
+	bool shut;		/* FIN passed on to the sink */
+	bool borrowed;		/* buf is not ours to free */
+	bool fin_needs_data;	/* pass the FIN on only after some bytes */
+	u64 bytes;		/* total sent to the sink */
+};
+
+struct spl_sock_cbs {
+	void (*data_ready)(struct sock *sk);
+	void (*write_space)(struct sock *sk);
+	void (*state_change)(struct sock *sk);
+};
+
+#define SPL_CONN_F_KILL		0
+
+struct spl_conn {
+	struct kref ref;
+	struct work_struct work;
+	struct timer_list timer;
+	unsigned long flags;		/* SPL_CONN_F_* */
+	struct list_head node;		/* svc->conns, svc->conns_lock */
+
+	struct spl_service *svc;	/* reference held */
+	struct spl_net *sn;
+	struct spl_server *srv;		/* reference + active count, or NULL */
+	struct spl_server *tried[SPL_RETRIES_MAX + 1];	/* compared only */
+	unsigned int ntried;
+	bool timed_out;			/* last connect attempt timed out */
+
+	struct socket *csock;		/* client */
+	struct socket *ssock;		/* server, or NULL */
+	struct spl_sock_cbs csaved, ssaved;
+
+	u8 state;			/* enum spl_conn_state, work only */
+	u64 id;
+	u64 start_ns;
+	unsigned long deadline;		/* jiffies; meaning depends on state */
+	struct sockaddr_storage client;
+
+	u32 scan;			/* head bytes already searched */
+	struct spl_http_req req;
+	int status;			/* generated response, or 0 */
+	u32 discarded;			/* LINGER: bytes read and dropped */
+
+	struct spl_dir up;		/* client -> server; holds the head */
+	struct spl_dir down;		/* server -> client */
+};
+
+void spl_conn_start(struct spl_service *svc, struct socket *sock);
+void spl_conn_kill(struct spl_conn *conn);
+
+extern const char *const spl_conn_state_names[];
+
+#endif /* _SPL_CONN_H */

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pools and servers: allocation, membership, lookup.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "pool.h"
+#include "netns.h"
+
+struct spl_pool *spl_pool_alloc(const char *name, u8 balance)
+{
+	struct spl_pool *pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+
+	if (!pool)
+		return NULL;
+	strscpy(pool->name, name, sizeof(pool->name));
+	pool->balance = balance;
+	INIT_LIST_HEAD(&pool->servers);
+	spin_lock_init(&pool->sched_lock);
+	atomic_inc(&spl_objects);
+	return pool;
+}
+
+/*
+ * Caller: the pool is off spl_net.pools (list_del_rcu) and no service uses
+ * it; spl_net.lock held. RCU readers may still walk it: freed after a grace
+ * period.
+ */
+void spl_pool_free(struct spl_pool *pool)
+{
+	struct spl_server *srv, *tmp;
+
+	list_for_each_entry_safe(srv, tmp, &pool->servers, node)
+		spl_server_unlink(srv);
+	atomic_dec(&spl_objects);
+	kfree_rcu(pool, rcu);
+}
+
+struct spl_server *spl_server_alloc(const char *name,
+				    const struct sockaddr_storage *addr)
+{
+	struct spl_server *srv = kzalloc(sizeof(*srv), GFP_KERNEL);
+
+	if (!srv)
+		return NULL;
+	kref_init(&srv->ref);
+	strscpy(srv->name, name, sizeof(srv->name));
+	srv->addr = *addr;
+	srv->weight = 1;
+	srv->state = SPLICER_SRV_STATE_UP;
+	atomic_inc(&spl_objects);
+	return srv;
+}
+
+void spl_server_link(struct spl_pool *pool, struct spl_server *srv)
+{
+	srv->pool = pool;
+	list_add_tail_rcu(&srv->node, &pool->servers);
+	pool->nservers++;
+}
+
+/* spl_net.lock held. Drops the list's reference. */
+void spl_server_unlink(struct spl_server *srv)
+{
+	WRITE_ONCE(srv->removed, true);
+	list_del_rcu(&srv->node);
+	srv->pool->nservers--;
+	spl_server_put(srv);
+}
+
+struct spl_server *spl_server_find(struct spl_pool *pool, const char *name)
+{
+	struct spl_server *srv;
+
+	list_for_each_entry(srv, &pool->servers, node)
+		if (!strcmp(srv->name, name))
+			return srv;
+	return NULL;
+}
+
+static void spl_server_release(struct kref *ref)
+{
+	struct spl_server *srv = container_of(ref, struct spl_server, ref);
+
+	atomic_dec(&spl_objects);
+	kfree_rcu(srv, rcu);
+}
+
+void spl_server_put(struct spl_server *srv)
+{
+	kref_put(&srv->ref, spl_server_release);
+}
+
+bool spl_server_usable(const struct spl_server *srv)
+{
+	u32 maxconn = READ_ONCE(srv->maxconn);
+
+	if (READ_ONCE(srv->removed) ||
+	    READ_ONCE(srv->state) != SPLICER_SRV_STATE_UP)
+		return false;
+	return !maxconn || (u32)atomic_read(&srv->active) < maxconn;
+}
+
+unsigned int spl_pool_usable_count(struct spl_pool *pool)
+{
+	struct spl_server *srv;
+	unsigned int n = 0;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(srv, &pool->servers, node)
+		n += READ_ONCE(srv->state) == SPLICER_SRV_STATE_UP;
+	rcu_read_unlock();
+	return n;
+}

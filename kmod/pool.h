@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Pools of servers.
+ *
+ * Locking: the pool list of a netns and each pool's server list change only
+ * under spl_net.lock (a mutex, netlink context). The data path walks a
+ * pool's servers under rcu_read_lock(). Scheduler state (server->cur) is
+ * guarded by pool->sched_lock. A server is refcounted: the pool's list holds
+ * one reference, each connection bound to it another; it is freed by RCU
+ * after the last put.
+ */
+#ifndef _SPL_POOL_H
+#define _SPL_POOL_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/rculist.h>
+#include <linux/rcupdate.h>
+#include <linux/socket.h>
+#include <linux/spinlock.h>
+#include "uapi/linux/splicer.h"
+#include "stats.h"
+
+#define SPL_WEIGHT_MAX	1000
+
+struct spl_server {
+	struct list_head node;		/* pool->servers (RCU) */
+	struct kref ref;
+	struct spl_pool *pool;		/* owner; valid while on the list */
+	char name[SPLICER_NAME_MAX];
+	struct sockaddr_storage addr;
+	u32 weight;			/* READ_ONCE: changed by netlink */
+	u32 maxconn;			/* 0: unlimited */
+	u8 state;			/* enum splicer_srv_state */
+	bool removed;			/* off the list; no new connections */
+	int cur;			/* SWRR current weight, pool->sched_lock */
+	atomic_t active;		/* connections bound now */
+	struct spl_stats stats;
+	struct rcu_head rcu;
+};
+
+struct spl_pool {
+	struct list_head node;		/* spl_net.pools (RCU), spl_net.lock */
+	char name[SPLICER_NAME_MAX];
+	u8 balance;			/* enum splicer_balance */
+	unsigned int nservers;		/* spl_net.lock */
+	unsigned int users;		/* services using it, spl_net.lock */
+	struct list_head servers;	/* RCU; changes under spl_net.lock */
+	spinlock_t sched_lock;
+	struct rcu_head rcu;
+};
+
+struct spl_pool *spl_pool_alloc(const char *name, u8 balance);
+void spl_pool_free(struct spl_pool *pool);
+
+struct spl_server *spl_server_alloc(const char *name,
+				    const struct sockaddr_storage *addr);
+void spl_server_link(struct spl_pool *pool, struct spl_server *srv);
+void spl_server_unlink(struct spl_server *srv);
+struct spl_server *spl_server_find(struct spl_pool *pool, const char *name);
+void spl_server_put(struct spl_server *srv);
+
+/* Whether @srv may take a new connection now (state, maxconn). */
+bool spl_server_usable(const struct spl_server *srv);
+unsigned int spl_pool_usable_count(struct spl_pool *pool);
+
+#endif /* _SPL_POOL_H */

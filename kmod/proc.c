@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * procfs tables, per netns: a header line naming the columns, then one
+ * whitespace-separated row per object. Readers walk the lists under RCU.
+ */
+#include <linux/jiffies.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/sched/clock.h>
+#include "conn.h"
+#include "netns.h"
+#include "pool.h"
+#include "proc.h"
+#include "service.h"
+
+static const char *const srv_state_names[] = {
+	[SPLICER_SRV_STATE_UP] = "up",
+	[SPLICER_SRV_STATE_DRAIN] = "drain",
+	[SPLICER_SRV_STATE_MAINT] = "maint",
+};
+
+static void put_addr(struct seq_file *m, const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		seq_printf(m, " %pI6c %u", &((struct sockaddr_in6 *)ss)->sin6_addr,
+			   ntohs(((struct sockaddr_in6 *)ss)->sin6_port));
+	else
+		seq_printf(m, " %pI4 %u", &((struct sockaddr_in *)ss)->sin_addr,
+			   ntohs(((struct sockaddr_in *)ss)->sin_port));
+}
+
+static int services_show(struct seq_file *m, void *v)
+{
+	struct spl_net *sn = spl_net(seq_file_single_net(m));
+	static const int cols[] = {
+		SPLICER_CNT_CONNS, SPLICER_CNT_ACTIVE, SPLICER_CNT_REQUESTS,
+		SPLICER_CNT_BYTES_IN, SPLICER_CNT_BYTES_OUT,
+		SPLICER_CNT_CONNECT_FAIL, SPLICER_CNT_RETRIES,
+		SPLICER_CNT_RESP_400, SPLICER_CNT_RESP_408, SPLICER_CNT_RESP_431,
+		SPLICER_CNT_RESP_502, SPLICER_CNT_RESP_503, SPLICER_CNT_RESP_504,
+	};
+	struct spl_service *svc;
+	struct spl_pool *pool;
+	int i;
+
+	seq_puts(m, "name addr port pool conns active requests bytes_in bytes_out connect_fail retries r400 r408 r431 r502 r503 r504\n");
+	rcu_read_lock();
+	list_for_each_entry_rcu(svc, &sn->services, node) {
+		seq_puts(m, svc->name);
+		put_addr(m, &svc->addr);
+		pool = rcu_dereference(svc->pool);
+		seq_printf(m, " %s", pool ? pool->name : "-");
+		for (i = 0; i < ARRAY_SIZE(cols); i++)
+			seq_printf(m, " %llu", spl_stats_read(&svc->stats, cols[i]));
+		seq_putc(m, '\n');
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+static int servers_show(struct seq_file *m, void *v)
+{
+	struct spl_net *sn = spl_net(seq_file_single_net(m));
+	static const int cols[] = {
+		SPLICER_CNT_CONNS, SPLICER_CNT_ACTIVE, SPLICER_CNT_REQUESTS,
+		SPLICER_CNT_BYTES_IN, SPLICER_CNT_BYTES_OUT,
+		SPLICER_CNT_CONNECT_FAIL,
+	};
+	struct spl_server *srv;
+	struct spl_pool *pool;
+	int i;
+
+	seq_puts(m, "pool name addr port weight maxconn state conns active requests bytes_in bytes_out connect_fail\n");
+	rcu_read_lock();
+	list_for_each_entry_rcu(pool, &sn->pools, node) {
+		list_for_each_entry_rcu(srv, &pool->servers, node) {
+			seq_printf(m, "%s %s", pool->name, srv->name);
+			put_addr(m, &srv->addr);
+			seq_printf(m, " %u %u %s", READ_ONCE(srv->weight),
+				   READ_ONCE(srv->maxconn),
+				   srv_state_names[READ_ONCE(srv->state)]);
+			for (i = 0; i < ARRAY_SIZE(cols); i++)
+				seq_printf(m, " %llu",
+					   spl_stats_read(&srv->stats, cols[i]));
+			seq_putc(m, '\n');
+		}
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+static int conns_show(struct seq_file *m, void *v)
+{
+	struct spl_net *sn = spl_net(seq_file_single_net(m));
+	u64 now = ktime_get_ns();
+	struct spl_service *svc;
+	struct spl_conn *conn;
+
+	seq_puts(m, "id service client server state age_ms bytes_in bytes_out\n");
+	rcu_read_lock();
+	list_for_each_entry_rcu(svc, &sn->services, node) {
+		spin_lock_bh(&svc->conns_lock);
+		list_for_each_entry(conn, &svc->conns, node) {
+			struct spl_server *srv = READ_ONCE(conn->srv);
+
+			seq_printf(m, "%llu %s %pISpc %s %s %llu %llu %llu\n",
+				   conn->id, svc->name, &conn->client,
+				   srv ? srv->name : "-",
+				   spl_conn_state_names[READ_ONCE(conn->state)],
+				   div_u64(now - conn->start_ns, NSEC_PER_MSEC),
+				   READ_ONCE(conn->up.bytes),
+				   READ_ONCE(conn->down.bytes));
+		}
+		spin_unlock_bh(&svc->conns_lock);
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+int spl_proc_init(struct spl_net *sn)
+{
+	struct net *net = sn->net;
+
+	sn->proc = proc_mkdir("splicer", net->proc_net);
+	if (!sn->proc)
+		return -ENOMEM;
+	if (!proc_create_net_single("services", 0444, sn->proc, services_show, NULL) ||
+	    !proc_create_net_single("servers", 0444, sn->proc, servers_show, NULL) ||
+	    !proc_create_net_single("conns", 0444, sn->proc, conns_show, NULL)) {
+		remove_proc_subtree("splicer", net->proc_net);
+		sn->proc = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void spl_proc_exit(struct spl_net *sn)
+{
+	if (sn->proc)
+		remove_proc_subtree("splicer", sn->net->proc_net);
+	sn->proc = NULL;
+}

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * In-kernel relay: copy between two TCP sockets without user space.
+ *
+ * Everything here runs in the connection's work item, never blocks
+ * (MSG_DONTWAIT) and waits for the sockets' callbacks instead.
+ */
+#include <linux/net.h>
+#include <linux/socket.h>
+#include <linux/uio.h>
+#include "relay.h"
+
+int spl_sock_recv(struct socket *sock, void *buf, size_t len)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	struct kvec iov = { .iov_base = buf, .iov_len = len };
+
+	return kernel_recvmsg(sock, &msg, &iov, 1, len, msg.msg_flags);
+}
+
+int spl_sock_send(struct socket *sock, const void *buf, size_t len)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
+
+	return kernel_sendmsg(sock, &msg, &iov, 1, len);
+}
+
+enum spl_pump spl_pump(struct spl_dir *d, struct socket *src,
+		       struct socket *dst)
+{
+	enum spl_pump ret = SPL_PUMP_IDLE;
+	int n;
+
+	if (d->off < d->len) {
+		n = spl_sock_send(dst, d->buf + d->off, d->len - d->off);
+		if (n > 0) {
+			d->off += n;
+			d->bytes += n;
+			d->fin_needs_data = false;
+			ret = SPL_PUMP_MOVED;
+		} else if (n != -EAGAIN) {
+			return SPL_PUMP_DST_ERR;
+		}
+		if (d->off < d->len)
+			return ret;
+	}
+	d->off = 0;
+	d->len = 0;
+
+	if (!d->eof) {
+		n = spl_sock_recv(src, d->buf, d->cap);
+		if (n > 0) {
+			d->len = n;
+			return SPL_PUMP_MOVED;
+		}
+		if (n == 0)
+			d->eof = true;
+		else if (n != -EAGAIN)
+			return SPL_PUMP_SRC_ERR;
+	}
+	if (d->eof && !d->shut && !d->fin_needs_data) {
+		/* a sink that is already gone shows up on its other direction */
+		kernel_sock_shutdown(dst, SHUT_WR);
+		d->shut = true;
+		ret = SPL_PUMP_MOVED;
+	}
+	return ret;
+}

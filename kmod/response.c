@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generated responses: one static string each, so answering costs no
+ * allocation and cannot fail.
+ */
+#include <linux/kernel.h>
+#include "response.h"
+
+/* Bodies are appended below; their lengths are checked at build time. */
+#define BODY_400 "400 Bad Request: the request head is malformed.\n"
+#define BODY_408 "408 Request Timeout: the request head took too long.\n"
+#define BODY_431 "431 Request Header Fields Too Large.\n"
+#define BODY_500 "500 Internal Server Error.\n"
+#define BODY_501 "501 Not Implemented: unsupported transfer coding.\n"
+#define BODY_502 "502 Bad Gateway: the server closed without a response.\n"
+#define BODY_503 "503 Service Unavailable: no server is available.\n"
+#define BODY_504 "504 Gateway Timeout: the server did not answer in time.\n"
+#define BODY_505 "505 HTTP Version Not Supported.\n"
+
+#define HEAD(code, text, len)						\
+	"HTTP/1.1 " #code " " text "\r\n"				\
+	"Content-Type: text/plain\r\n"					\
+	"Content-Length: " #len "\r\n"					\
+	"Cache-Control: no-cache\r\n"					\
+	"Connection: close\r\n"						\
+	"\r\n"
+
+static const char r400[] = HEAD(400, "Bad Request", 48) BODY_400;
+static const char r408[] = HEAD(408, "Request Timeout", 53) BODY_408;
+static const char r431[] = HEAD(431, "Request Header Fields Too Large", 37) BODY_431;
+static const char r500[] = HEAD(500, "Internal Server Error", 27) BODY_500;
+static const char r501[] = HEAD(501, "Not Implemented", 50) BODY_501;
+static const char r502[] = HEAD(502, "Bad Gateway", 55) BODY_502;
+static const char r503[] = HEAD(503, "Service Unavailable", 49) BODY_503;
+static const char r504[] = HEAD(504, "Gateway Timeout", 56) BODY_504;
+static const char r505[] = HEAD(505, "HTTP Version Not Supported", 32) BODY_505;
+
+static_assert(sizeof(BODY_400) - 1 == 48);
+static_assert(sizeof(BODY_408) - 1 == 53);
+static_assert(sizeof(BODY_431) - 1 == 37);
+static_assert(sizeof(BODY_500) - 1 == 27);
+static_assert(sizeof(BODY_501) - 1 == 50);
+static_assert(sizeof(BODY_502) - 1 == 55);
+static_assert(sizeof(BODY_503) - 1 == 49);
+static_assert(sizeof(BODY_504) - 1 == 56);
+static_assert(sizeof(BODY_505) - 1 == 32);
+
+const char *spl_response(int status, u32 *len)
+{
+	const char *r;
+
+	switch (status) {
+	case 400: r = r400; *len = sizeof(r400) - 1; break;
+	case 408: r = r408; *len = sizeof(r408) - 1; break;
+	case 431: r = r431; *len = sizeof(r431) - 1; break;
+	case 501: r = r501; *len = sizeof(r501) - 1; break;
+	case 502: r = r502; *len = sizeof(r502) - 1; break;
+	case 503: r = r503; *len = sizeof(r503) - 1; break;
+	case 504: r = r504; *len = sizeof(r504) - 1; break;
+	case 505: r = r505; *len = sizeof(r505) - 1; break;
+	default: r = r500; *len = sizeof(r500) - 1; break;
+	}
+	return r;
+}

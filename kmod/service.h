@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Virtual services: an in-kernel listener on ADDR:PORT serving one pool.
+ *
+ * Ownership: spl_net.services holds one reference; every connection of the
+ * service holds one more. Deleting a service stops its listener, asks every
+ * connection to end, and drops the list's reference; the memory goes with
+ * the last connection.
+ *
+ * Locking: the list and every configuration field change under spl_net.lock;
+ * the data path reads the fields with READ_ONCE and the pool with RCU.
+ * svc->conns is guarded by svc->conns_lock (BH-safe: taken from process
+ * context only, but cheap to make safe).
+ */
+#ifndef _SPL_SERVICE_H
+#define _SPL_SERVICE_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/socket.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include "pool.h"
+#include "stats.h"
+
+#define SPL_HEAD_MAX_DEFAULT		16384
+#define SPL_HEAD_MAX_MIN		1024
+#define SPL_HEAD_MAX_MAX		65536
+#define SPL_HEADER_TIMEOUT_DEFAULT	10000	/* ms */
+#define SPL_CONNECT_TIMEOUT_DEFAULT	5000	/* ms */
+#define SPL_SERVER_TIMEOUT_DEFAULT	30000	/* ms */
+#define SPL_TIMEOUT_MAX			3600000	/* ms */
+#define SPL_RETRIES_DEFAULT		3
+#define SPL_RETRIES_MAX			16
+
+struct spl_net;
+struct socket;
+struct sock;
+
+struct spl_service_cfg {
+	u32 head_max;
+	u32 header_timeout;
+	u32 connect_timeout;
+	u32 server_timeout;
+	u32 retries;
+};
+
+struct spl_service {
+	struct list_head node;		/* spl_net.services */
+	struct kref ref;
+	struct spl_net *sn;
+	char name[SPLICER_NAME_MAX];
+	struct sockaddr_storage addr;	/* listen address */
+	struct spl_pool __rcu *pool;	/* spl_net.lock to change */
+	struct spl_service_cfg cfg;	/* READ_ONCE per field */
+
+	struct socket *lsock;		/* listener; NULL once stopped */
+	void (*saved_data_ready)(struct sock *sk);
+	struct work_struct accept_work;
+
+	spinlock_t conns_lock;
+	struct list_head conns;		/* conns_lock */
+	bool stopping;			/* conns_lock: accept no more */
+	u64 next_conn_id;		/* conns_lock */
+
+	struct spl_stats stats;
+	struct rcu_head rcu;
+};
+
+void spl_service_cfg_default(struct spl_service_cfg *cfg);
+struct spl_service *spl_service_create(struct spl_net *sn, const char *name,
+				       const struct sockaddr_storage *addr,
+				       struct spl_pool *pool,
+				       const struct spl_service_cfg *cfg,
+				       int *err);
+void spl_service_destroy(struct spl_service *svc);
+void spl_service_get(struct spl_service *svc);
+void spl_service_put(struct spl_service *svc);
+struct spl_service *spl_service_find(struct spl_net *sn, const char *name);
+
+#endif /* _SPL_SERVICE_H */

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/*
+ * splicer: generic netlink ABI between splicer.ko and userspace.
+ *
+ * Documented in Documentation/netlink/specs/splicer.yaml. Every object
+ * lives in the network namespace of the socket that created it.
+ *
+ * Messages carry one nested object attribute at the top level
+ * (SPLICER_A_SERVICE, SPLICER_A_POOL, SPLICER_A_SERVER, SPLICER_A_STATS).
+ * Addresses are a FAMILY (AF_INET or AF_INET6) plus ADDR of exactly 4 or
+ * 16 bytes in network order; PORT is in host order. Counters are u64.
+ */
+#ifndef _UAPI_LINUX_SPLICER_H
+#define _UAPI_LINUX_SPLICER_H
+
+#define SPLICER_FAMILY_NAME	"splicer"
+#define SPLICER_FAMILY_VERSION	1
+#define SPLICER_MCGRP_LOG	"log"
+
+/* Object names: 1..31 bytes of [A-Za-z0-9_.-], NUL-terminated. */
+#define SPLICER_NAME_MAX	32
+
+enum splicer_cmd {
+	SPLICER_CMD_UNSPEC,
+	SPLICER_CMD_SERVICE_NEW,
+	SPLICER_CMD_SERVICE_DEL,
+	SPLICER_CMD_SERVICE_SET,
+	SPLICER_CMD_SERVICE_GET,	/* doit with NAME, or dump */
+	SPLICER_CMD_POOL_NEW,
+	SPLICER_CMD_POOL_DEL,
+	SPLICER_CMD_POOL_SET,
+	SPLICER_CMD_POOL_GET,		/* doit with NAME, or dump */
+	SPLICER_CMD_SERVER_NEW,
+	SPLICER_CMD_SERVER_DEL,
+	SPLICER_CMD_SERVER_SET,
+	SPLICER_CMD_SERVER_GET,		/* doit with POOL+NAME, or dump (POOL filters) */
+	SPLICER_CMD_STATS_GET,		/* per-netns totals */
+	SPLICER_CMD_LOG,		/* multicast on SPLICER_MCGRP_LOG */
+
+	__SPLICER_CMD_MAX,
+	SPLICER_CMD_MAX = __SPLICER_CMD_MAX - 1
+};
+
+enum splicer_attr {
+	SPLICER_A_UNSPEC,
+	SPLICER_A_SERVICE,		/* nest, enum splicer_svc_attr */
+	SPLICER_A_POOL,			/* nest, enum splicer_pool_attr */
+	SPLICER_A_SERVER,		/* nest, enum splicer_srv_attr */
+	SPLICER_A_STATS,		/* nest, enum splicer_cnt */
+
+	__SPLICER_A_MAX,
+	SPLICER_A_MAX = __SPLICER_A_MAX - 1
+};
+
+enum splicer_svc_attr {
+	SPLICER_SVC_A_UNSPEC,
+	SPLICER_SVC_A_NAME,		/* string */
+	SPLICER_SVC_A_FAMILY,		/* u16: AF_INET or AF_INET6 */
+	SPLICER_SVC_A_ADDR,		/* binary: 4 or 16 bytes, network order */
+	SPLICER_SVC_A_PORT,		/* u16, host order, 1..65535 */
+	SPLICER_SVC_A_POOL,		/* string: name of the pool served */
+	SPLICER_SVC_A_HEAD_MAX,		/* u32: request head limit, bytes */
+	SPLICER_SVC_A_HEADER_TIMEOUT,	/* u32: ms to receive the whole head */
+	SPLICER_SVC_A_CONNECT_TIMEOUT,	/* u32: ms per connect attempt */
+	SPLICER_SVC_A_SERVER_TIMEOUT,	/* u32: ms to the first response byte */
+	SPLICER_SVC_A_RETRIES,		/* u32: extra connect attempts */
+	SPLICER_SVC_A_STATS,		/* nest, enum splicer_cnt (read only) */
+	SPLICER_SVC_A_PAD,
+
+	__SPLICER_SVC_A_MAX,
+	SPLICER_SVC_A_MAX = __SPLICER_SVC_A_MAX - 1
+};
+
+enum splicer_balance {
+	SPLICER_BALANCE_ROUNDROBIN,	/* smooth weighted round-robin */
+	SPLICER_BALANCE_LEASTCONN,	/* fewest active connections per weight */
+
+	__SPLICER_BALANCE_MAX,
+	SPLICER_BALANCE_MAX = __SPLICER_BALANCE_MAX - 1
+};
+
+enum splicer_pool_attr {
+	SPLICER_POOL_A_UNSPEC,
+	SPLICER_POOL_A_NAME,		/* string */
+	SPLICER_POOL_A_BALANCE,		/* u8, enum splicer_balance */
+	SPLICER_POOL_A_SERVERS,		/* u32: number of servers (read only) */
+	SPLICER_POOL_A_SERVERS_UP,	/* u32: servers that may take traffic (read only) */
+
+	__SPLICER_POOL_A_MAX,
+	SPLICER_POOL_A_MAX = __SPLICER_POOL_A_MAX - 1
+};
+
+enum splicer_srv_state {
+	SPLICER_SRV_STATE_UP,		/* takes traffic */
+	SPLICER_SRV_STATE_DRAIN,	/* open connections finish, no new ones */
+	SPLICER_SRV_STATE_MAINT,	/* out of service */
+
+	__SPLICER_SRV_STATE_MAX,
+	SPLICER_SRV_STATE_MAX = __SPLICER_SRV_STATE_MAX - 1
+};
+
+enum splicer_srv_attr {
+	SPLICER_SRV_A_UNSPEC,
+	SPLICER_SRV_A_POOL,		/* string: the pool it belongs to */
+	SPLICER_SRV_A_NAME,		/* string, unique within the pool */
+	SPLICER_SRV_A_FAMILY,		/* u16: AF_INET or AF_INET6 */
+	SPLICER_SRV_A_ADDR,		/* binary: 4 or 16 bytes, network order */
+	SPLICER_SRV_A_PORT,		/* u16, host order, 1..65535 */
+	SPLICER_SRV_A_WEIGHT,		/* u32: 1..1000, default 1 */
+	SPLICER_SRV_A_MAXCONN,		/* u32: 0 = unlimited */
+	SPLICER_SRV_A_STATE,		/* u8, enum splicer_srv_state */
+	SPLICER_SRV_A_STATS,		/* nest, enum splicer_cnt (read only) */
+	SPLICER_SRV_A_PAD,
+
+	__SPLICER_SRV_A_MAX,
+	SPLICER_SRV_A_MAX = __SPLICER_SRV_A_MAX - 1
+};
+
+/* Counters: u64 each, inside a *_STATS nest. Not every object has all. */
+enum splicer_cnt {
+	SPLICER_CNT_UNSPEC,
+	SPLICER_CNT_PAD,
+	SPLICER_CNT_CONNS,		/* connections accepted / opened */
+	SPLICER_CNT_ACTIVE,		/* connections open now */
+	SPLICER_CNT_REQUESTS,		/* request heads forwarded */
+	SPLICER_CNT_BYTES_IN,		/* client -> server payload bytes */
+	SPLICER_CNT_BYTES_OUT,		/* server -> client payload bytes */
+	SPLICER_CNT_CONNECT_FAIL,	/* connect attempts that failed */
+	SPLICER_CNT_RETRIES,		/* connect attempts after the first */
+	SPLICER_CNT_RESP_400,		/* generated responses, by status */
+	SPLICER_CNT_RESP_408,
+	SPLICER_CNT_RESP_431,
+	SPLICER_CNT_RESP_502,
+	SPLICER_CNT_RESP_503,
+	SPLICER_CNT_RESP_504,
+
+	__SPLICER_CNT_MAX,
+	SPLICER_CNT_MAX = __SPLICER_CNT_MAX - 1
+};
+
+#endif /* _UAPI_LINUX_SPLICER_H */
