@@ -121,7 +121,7 @@ int spl_proc_init(struct spl_net *sn)
 {
 	struct net *net = sn->net;
 
-	sn->proc = proc_mkdir("splicer", net->proc_net);
+	sn->proc = proc_net_mkdir(net, "splicer", net->proc_net);
 	if (!sn->proc)
 		return -ENOMEM;
 	if (!proc_create_net_single("services", 0444, sn->proc, services_show, NULL) ||
