@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * splicerctl: configure and watch the splicer load balancer over generic
+ * netlink.
+ *
+ *   splicerctl [-j] [-s] [-n NETNS] OBJECT COMMAND [ARGS]
+ *
+ * This file holds the object table, the global options, dispatch, and the
+ * command-line glue shared by the object files. Exit status: 0 success,
+ * 1 the kernel or the system refused, 2 bad command line.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "subcommands.h"
+
+#ifndef SPLICERCTL_VERSION
+#define SPLICERCTL_VERSION "0.1"
+#endif
+
+struct opts opts;
+
+static const struct object {
+	const char *name;
+	const struct cmd *cmds;
+	const size_t *ncmds;
+	const char *summary;
+} objects[] = {
+	{ "service", service_cmds, &service_ncmds, "virtual services (listeners)" },
+	{ "pool", pool_cmds, &pool_ncmds, "pools of servers" },
+	{ "server", server_cmds, &server_ncmds, "servers in a pool" },
+	{ "stats", stats_cmds, &stats_ncmds, "counters" },
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static void help(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: splicerctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
+		"       splicerctl help\n"
+		"Options:\n"
+		"  -j, --json          print one JSON document\n"
+		"  -s, --stats         include counters in \"show\" output\n"
+		"  -n, --netns NETNS   run in network namespace NETNS (/run/netns/NETNS)\n"
+		"  -h, --help          this text\n"
+		"  -V, --version       print the version\n"
+		"Commands:\n");
+	for (i = 0; i < ARRAY_SIZE(objects); i++)
+		print_usages(f, objects[i].cmds, *objects[i].ncmds);
+	fprintf(f, "ADDR:PORT is 198.18.0.1:80 or [2001:db8::1]:80; DUR is 500ms, 10s,\n"
+		"2m, 1h or milliseconds; BYTES may end in k or M; names are 1..31 of\n"
+		"A-Z a-z 0-9 _ . -\n");
+}
+
+static void short_usage(FILE *f)
+{
+	fprintf(f, "Usage: splicerctl [-j] [-s] [-n NETNS] "
+		"{ service | pool | server | stats | help } ...\n");
+}
+
+void print_usages(FILE *f, const struct cmd *cmds, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		fprintf(f, "  splicerctl %s\n", cmds[i].usage);
+}
+
+int usage_error(const struct cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("splicerctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nUsage: splicerctl %s\n", cmd->usage);
+	return EXIT_USAGE;
+}
+
+static bool names_match(const char *names, const char *word)
+{
+	size_t len = strlen(word);
+
+	while (*names) {
+		size_t n = strcspn(names, "|");
+
+		if (n == len && !strncmp(names, word, n))
+			return true;
+		names += n + (names[n] == '|');
+	}
+	return false;
+}
+
+int dispatch(const char *object, const struct cmd *cmds, size_t n,
+	     int argc, char **argv)
+{
+	const char *word = argc ? argv[0] : "show";
+	size_t i;
+
+	if (!strcmp(word, "help") || !strcmp(word, "-h") || !strcmp(word, "--help")) {
+		printf("Usage:\n");
+		print_usages(stdout, cmds, n);
+		return EXIT_OK;
+	}
+	for (i = 0; i < n; i++)
+		if (names_match(cmds[i].names, word))
+			return cmds[i].fn(argc ? argc - 1 : 0, argv + (argc ? 1 : 0),
+					  &cmds[i]);
+	fprintf(stderr, "splicerctl: unknown %s command \"%s\"\nUsage:\n", object, word);
+	print_usages(stderr, cmds, n);
+	return EXIT_USAGE;
+}
+
+int arg_name(const struct cmd *cmd, const char *what, const char *val,
+	     char dst[SPLICER_NAME_MAX])
+{
+	const char *err;
+
+	if (!val)
+		return usage_error(cmd, "missing %s", what);
+	err = parse_name(val);
+	if (err)
+		return usage_error(cmd, "%s \"%s\": %s", what, val, err);
+	snprintf(dst, SPLICER_NAME_MAX, "%s", val);
+	return 0;
+}
+
+int arg_addrport(const struct cmd *cmd, const char *val, struct addrport *dst)
+{
+	const char *err;
+
+	if (!val)
+		return usage_error(cmd, "missing ADDR:PORT");
+	err = parse_addrport(val, dst);
+	if (err)
+		return usage_error(cmd, "ADDR:PORT \"%s\": %s", val, err);
+	return 0;
+}
+
+static const char *parse_kw_value(const struct kw *k, const char *val, void *dst,
+				  char *range, size_t rlen)
+{
+	uint32_t *u32 = dst;
+
+	switch (k->type) {
+	case KW_NAME: {
+		const char *err = parse_name(val);
+
+		if (!err)
+			snprintf(dst, SPLICER_NAME_MAX, "%s", val);
+		return err;
+	}
+	case KW_ADDRPORT:
+		return parse_addrport(val, dst);
+	case KW_U32: {
+		const char *err = parse_u32(val, k->min, k->max, u32);
+
+		if (err && !strcmp(err, "out of range"))
+			snprintf(range, rlen, " (%u..%u)", k->min, k->max);
+		return err;
+	}
+	case KW_MAXCONN:
+		if (!strcmp(val, "unlimited")) {
+			*u32 = 0;
+			return NULL;
+		}
+		return parse_u32(val, 0, UINT32_MAX, u32);
+	case KW_BYTES:
+		return parse_bytes(val, u32);
+	case KW_DURATION:
+		return parse_duration_ms(val, u32);
+	case KW_BALANCE:
+		return parse_balance(val, dst);
+	case KW_STATE:
+		return parse_state(val, dst);
+	}
+	return "unsupported";
+}
+
+int parse_keywords(const struct cmd *cmd, const struct kw *kws, size_t nkws,
+		   int argc, char **argv, void *obj, uint32_t *has)
+{
+	uint32_t seen = 0;
+	int i;
+
+	for (i = 0; i < argc; i += 2) {
+		const char *word = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		char range[48] = "";
+		const struct kw *k = NULL;
+		const char *err;
+		size_t j;
+
+		for (j = 0; j < nkws; j++)
+			if (!strcmp(kws[j].name, word))
+				k = &kws[j];
+		if (!k)
+			return usage_error(cmd, "unknown keyword \"%s\"", word);
+		if (k->fixed)
+			return usage_error(cmd, "\"%s\" %s", word, k->fixed);
+		if (seen & (1u << k->attr))
+			return usage_error(cmd, "\"%s\" given twice", word);
+		if (!val)
+			return usage_error(cmd, "\"%s\" needs a value", word);
+		err = parse_kw_value(k, val, (char *)obj + k->off, range, sizeof(range));
+		if (err)
+			return usage_error(cmd, "%s \"%s\": %s%s", word, val, err, range);
+		seen |= 1u << k->attr;
+	}
+	*has |= seen;
+	return 0;
+}
+
+int open_nl(struct nlx *nl)
+{
+	return nlx_open(nl, opts.netns) ? EXIT_FAIL : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int i;
+	size_t j;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *o = argv[i];
+
+		if (!strcmp(o, "-j") || !strcmp(o, "--json") || !strcmp(o, "-json")) {
+			opts.json = true;
+		} else if (!strcmp(o, "-s") || !strcmp(o, "--stats") ||
+			   !strcmp(o, "-stats")) {
+			opts.stats = true;
+		} else if (!strcmp(o, "-n") || !strcmp(o, "--netns") ||
+			   !strcmp(o, "-netns")) {
+			if (++i >= argc) {
+				fprintf(stderr, "splicerctl: \"%s\" needs a network namespace\n", o);
+				short_usage(stderr);
+				return EXIT_USAGE;
+			}
+			opts.netns = argv[i];
+		} else if (!strcmp(o, "-h") || !strcmp(o, "--help") ||
+			   !strcmp(o, "-help")) {
+			help(stdout);
+			return EXIT_OK;
+		} else if (!strcmp(o, "-V") || !strcmp(o, "--version") ||
+			   !strcmp(o, "-version")) {
+			printf("splicerctl %s (netlink ABI version %u)\n",
+			       SPLICERCTL_VERSION, SPLICER_FAMILY_VERSION);
+			return EXIT_OK;
+		} else if (!strcmp(o, "--")) {
+			i++;
+			break;
+		} else {
+			fprintf(stderr, "splicerctl: unknown option \"%s\"\n", o);
+			short_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+
+	if (i >= argc) {
+		short_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[i], "help")) {
+		help(stdout);
+		return EXIT_OK;
+	}
+	for (j = 0; j < ARRAY_SIZE(objects); j++)
+		if (!strcmp(argv[i], objects[j].name))
+			return dispatch(objects[j].name, objects[j].cmds,
+					*objects[j].ncmds, argc - i - 1, argv + i + 1);
+
+	fprintf(stderr, "splicerctl: unknown object \"%s\"\n", argv[i]);
+	short_usage(stderr);
+	return EXIT_USAGE;
+}

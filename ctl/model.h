@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The objects splicerctl talks about, kept apart from how they travel:
+ * the command line fills them in and nl.c carries them; replies are
+ * decoded into them and output is printed from them. A 'has' bitmask says
+ * which attributes (bit n = attribute type n of the object's enum) are
+ * set or were reported.
+ */
+#ifndef SPLICERCTL_MODEL_H
+#define SPLICERCTL_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/splicer.h>
+
+#include "parse.h"
+
+#define HAS(obj, attr)	((obj)->has & (1u << (attr)))
+#define SET(obj, attr)	((obj)->has |= 1u << (attr))
+
+/* Room for counter types a newer module may add. */
+#define COUNTERS_MAX	64
+
+struct counters {
+	uint64_t present;		/* bit n: counter type n was reported */
+	uint64_t v[COUNTERS_MAX];
+};
+
+struct service {
+	uint32_t has;			/* enum splicer_svc_attr */
+	char name[SPLICER_NAME_MAX];
+	struct addrport listen;		/* FAMILY + ADDR + PORT, bit ADDR */
+	char pool[SPLICER_NAME_MAX];
+	uint32_t head_max;
+	uint32_t header_timeout;	/* ms */
+	uint32_t connect_timeout;	/* ms */
+	uint32_t server_timeout;	/* ms */
+	uint32_t retries;
+	struct counters stats;		/* bit STATS */
+};
+
+struct pool {
+	uint32_t has;			/* enum splicer_pool_attr */
+	char name[SPLICER_NAME_MAX];
+	uint8_t balance;		/* enum splicer_balance */
+	uint32_t servers;
+	uint32_t servers_up;
+};
+
+struct server {
+	uint32_t has;			/* enum splicer_srv_attr */
+	char pool[SPLICER_NAME_MAX];
+	char name[SPLICER_NAME_MAX];
+	struct addrport addr;		/* FAMILY + ADDR + PORT, bit ADDR */
+	uint32_t weight;
+	uint32_t maxconn;		/* 0 = unlimited */
+	uint8_t state;			/* enum splicer_srv_state */
+	struct counters stats;		/* bit STATS */
+};
+
+struct service_list {
+	struct service *v;
+	size_t n;
+};
+
+struct pool_list {
+	struct pool *v;
+	size_t n;
+};
+
+struct server_list {
+	struct server *v;
+	size_t n;
+};
+
+/* Append a zeroed element to a list; NULL when out of memory. */
+#define LIST_PUSH(list) \
+	((typeof((list)->v))list_grow((void **)&(list)->v, &(list)->n, \
+				      sizeof(*(list)->v)))
+
+static inline void *list_grow(void **v, size_t *n, size_t size)
+{
+	char *p = realloc(*v, (*n + 1) * size);
+
+	if (!p)
+		return NULL;
+	*v = p;
+	memset(p + *n * size, 0, size);
+	return p + (*n)++ * size;
+}
+
+#define LIST_FREE(list) \
+	do { free((list)->v); (list)->v = NULL; (list)->n = 0; } while (0)
+
+#endif

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Command-line value parsing and formatting for splicerctl.
+ *
+ * Everything here is a pure function: no I/O, no globals, no netlink. Each
+ * parser returns NULL on success or a short reason ("port must be
+ * 1..65535") that the caller prints next to the offending token.
+ */
+#ifndef SPLICERCTL_PARSE_H
+#define SPLICERCTL_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* An endpoint as the ABI carries it: FAMILY + ADDR (network order) + PORT. */
+struct addrport {
+	uint16_t family;	/* AF_INET or AF_INET6 */
+	uint8_t addr[16];	/* 4 or 16 bytes used */
+	uint16_t port;		/* host order */
+};
+
+/* "198.18.0.1:80" or "[2001:db8::1]:80". */
+const char *parse_addrport(const char *s, struct addrport *out);
+
+/* Strict decimal, no sign, no spaces, min <= value <= max. */
+const char *parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+
+/* "500ms", "10s", "2m", "1h" or a bare number of milliseconds. */
+const char *parse_duration_ms(const char *s, uint32_t *out);
+
+/* "16384", "16k", "16K", "16KiB", "1m", "1M", "1MiB" (binary multiples). */
+const char *parse_bytes(const char *s, uint32_t *out);
+
+/* Object names: 1..31 bytes of [A-Za-z0-9_.-]. */
+const char *parse_name(const char *s);
+
+/* Keyword <-> enum tables; the parsers return NULL or a reason. */
+const char *parse_balance(const char *s, uint8_t *out);
+const char *parse_state(const char *s, uint8_t *out);
+const char *balance_name(uint8_t v);		/* NULL when unknown */
+const char *state_name(uint8_t v);		/* NULL when unknown */
+
+/* Length of an address of this family in bytes, 0 when unknown. */
+size_t addr_len(uint16_t family);
+
+/* "inet" / "inet6" (iproute2's names), NULL when unknown. */
+const char *family_name(uint16_t family);
+
+/*
+ * Formatting: always NUL-terminate, return buf. Sizes that are always
+ * enough for any input are given here.
+ */
+#define ADDR_STR_MAX	46	/* INET6_ADDRSTRLEN */
+#define ADDRPORT_STR_MAX 56	/* "[" ADDR "]:" PORT */
+#define DURATION_STR_MAX 16
+
+char *format_addr(const struct addrport *ap, char *buf, size_t len);
+char *format_addrport(const struct addrport *ap, char *buf, size_t len);
+char *format_duration(uint32_t ms, char *buf, size_t len);
+
+#endif

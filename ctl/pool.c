@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * splicerctl pool: named sets of servers and how requests are spread over
+ * them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+
+#include "output.h"
+#include "subcommands.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct kw pool_kws[] = {
+	{ "balance", KW_BALANCE, SPLICER_POOL_A_BALANCE,
+	  offsetof(struct pool, balance), 0, 0, NULL },
+};
+
+/* ---- model <-> netlink ----------------------------------------------- */
+
+static int pool_put(struct nl_msg *msg, const struct pool *p)
+{
+	struct nlattr *nest = nla_nest_start(msg, NLA_F_NESTED | SPLICER_A_POOL);
+	int err = 0;
+
+	if (!nest)
+		return -ENOMEM;
+	err |= nla_put_string(msg, SPLICER_POOL_A_NAME, p->name);
+	if (HAS(p, SPLICER_POOL_A_BALANCE))
+		err |= nla_put_u8(msg, SPLICER_POOL_A_BALANCE, p->balance);
+	nla_nest_end(msg, nest);
+	return err ? -ENOMEM : 0;
+}
+
+static struct nla_policy pool_policy[SPLICER_POOL_A_MAX + 1] = {
+	[SPLICER_POOL_A_BALANCE] = { .type = NLA_U8 },
+	[SPLICER_POOL_A_SERVERS] = { .type = NLA_U32 },
+	[SPLICER_POOL_A_SERVERS_UP] = { .type = NLA_U32 },
+};
+
+static int pool_parse(const struct nlattr *nest, struct pool *p)
+{
+	struct nlattr *tb[SPLICER_POOL_A_MAX + 1];
+
+	if (nla_parse_nested(tb, SPLICER_POOL_A_MAX, (struct nlattr *)nest, pool_policy))
+		return -EBADMSG;
+	if (tb[SPLICER_POOL_A_NAME]) {
+		nla_strlcpy(p->name, tb[SPLICER_POOL_A_NAME], sizeof(p->name));
+		SET(p, SPLICER_POOL_A_NAME);
+	}
+	if (tb[SPLICER_POOL_A_BALANCE]) {
+		p->balance = nla_get_u8(tb[SPLICER_POOL_A_BALANCE]);
+		SET(p, SPLICER_POOL_A_BALANCE);
+	}
+	if (tb[SPLICER_POOL_A_SERVERS]) {
+		p->servers = nla_get_u32(tb[SPLICER_POOL_A_SERVERS]);
+		SET(p, SPLICER_POOL_A_SERVERS);
+	}
+	if (tb[SPLICER_POOL_A_SERVERS_UP]) {
+		p->servers_up = nla_get_u32(tb[SPLICER_POOL_A_SERVERS_UP]);
+		SET(p, SPLICER_POOL_A_SERVERS_UP);
+	}
+	return 0;
+}
+
+static int pool_reply(const struct nlattr *attrs, int len, void *arg)
+{
+	struct pool_list *list = arg;
+	const struct nlattr *a;
+	int rem, err;
+
+	nla_for_each_attr(a, attrs, len, rem) {
+		struct pool *p;
+
+		if (nla_type(a) != SPLICER_A_POOL)
+			continue;
+		p = LIST_PUSH(list);
+		if (!p)
+			return -ENOMEM;
+		err = pool_parse(a, p);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void pool_reset(void *arg)
+{
+	LIST_FREE((struct pool_list *)arg);
+}
+
+/* ---- output ---------------------------------------------------------- */
+
+static void pool_print(const struct pool *p)
+{
+	const char *balance = balance_name(p->balance);
+	char num[16];
+
+	if (!balance) {
+		snprintf(num, sizeof(num), "%u", p->balance);
+		balance = num;
+	}
+	if (opts.json) {
+		json_open_object(NULL);
+		json_string("name", p->name);
+		if (HAS(p, SPLICER_POOL_A_BALANCE))
+			json_string("balance", balance);
+		if (HAS(p, SPLICER_POOL_A_SERVERS))
+			json_uint("servers", p->servers);
+		if (HAS(p, SPLICER_POOL_A_SERVERS_UP))
+			json_uint("servers_up", p->servers_up);
+		json_close_object();
+		return;
+	}
+	printf("pool %s", p->name);
+	if (HAS(p, SPLICER_POOL_A_BALANCE))
+		printf(" balance %s", balance);
+	if (HAS(p, SPLICER_POOL_A_SERVERS))
+		printf(" servers %u", p->servers);
+	if (HAS(p, SPLICER_POOL_A_SERVERS_UP))
+		printf(" servers-up %u", p->servers_up);
+	putchar('\n');
+}
+
+/* ---- commands -------------------------------------------------------- */
+
+static int send_pool(uint8_t nlcmd, const struct pool *p, const char *verb)
+{
+	struct nl_msg *msg;
+	struct nlx nl;
+	char what[64];
+	int err;
+
+	if (open_nl(&nl))
+		return EXIT_FAIL;
+	snprintf(what, sizeof(what), "pool %s \"%s\"", verb, p->name);
+	msg = nlx_msg(&nl, nlcmd);
+	if (msg && pool_put(msg, p)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	err = nlx_doit(&nl, msg, NULL, NULL, what);
+	nlx_close(&nl);
+	return err ? EXIT_FAIL : EXIT_OK;
+}
+
+static int cmd_add(int argc, char **argv, const struct cmd *cmd)
+{
+	struct pool p = { 0 };
+	int err;
+
+	err = arg_name(cmd, "NAME", argc ? argv[0] : NULL, p.name);
+	if (err)
+		return err;
+	err = parse_keywords(cmd, pool_kws, ARRAY_SIZE(pool_kws), argc - 1, argv + 1,
+			     &p, &p.has);
+	if (err)
+		return err;
+	return send_pool(SPLICER_CMD_POOL_NEW, &p, "add");
+}
+
+static int cmd_set(int argc, char **argv, const struct cmd *cmd)
+{
+	struct pool p = { 0 };
+	int err;
+
+	err = arg_name(cmd, "NAME", argc ? argv[0] : NULL, p.name);
+	if (err)
+		return err;
+	err = parse_keywords(cmd, pool_kws, ARRAY_SIZE(pool_kws), argc - 1, argv + 1,
+			     &p, &p.has);
+	if (err)
+		return err;
+	if (!HAS(&p, SPLICER_POOL_A_BALANCE))
+		return usage_error(cmd, "missing \"balance roundrobin|leastconn\"");
+	return send_pool(SPLICER_CMD_POOL_SET, &p, "set");
+}
+
+static int cmd_del(int argc, char **argv, const struct cmd *cmd)
+{
+	struct pool p = { 0 };
+	int err;
+
+	err = arg_name(cmd, "NAME", argc ? argv[0] : NULL, p.name);
+	if (err)
+		return err;
+	if (argc > 1)
+		return usage_error(cmd, "unexpected argument \"%s\"", argv[1]);
+	return send_pool(SPLICER_CMD_POOL_DEL, &p, "del");
+}
+
+static int cmd_show(int argc, char **argv, const struct cmd *cmd)
+{
+	struct pool_list list = { 0 };
+	struct pool key = { 0 };
+	struct nl_msg *msg;
+	struct nlx nl;
+	size_t i;
+	int err;
+
+	if (argc > 1)
+		return usage_error(cmd, "unexpected argument \"%s\"", argv[1]);
+	if (argc) {
+		err = arg_name(cmd, "NAME", argv[0], key.name);
+		if (err)
+			return err;
+	}
+	if (open_nl(&nl))
+		return EXIT_FAIL;
+
+	if (argc) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "pool show \"%s\"", key.name);
+		msg = nlx_msg(&nl, SPLICER_CMD_POOL_GET);
+		if (msg && pool_put(msg, &key)) {
+			nlmsg_free(msg);
+			msg = NULL;
+		}
+		err = nlx_doit(&nl, msg, pool_reply, &list, what);
+		if (!err && list.n != 1) {
+			fprintf(stderr, "splicerctl: %s: unexpected reply from the kernel\n",
+				what);
+			err = -EBADMSG;
+		}
+		if (!err)
+			pool_print(&list.v[0]);
+	} else {
+		err = nlx_dump(&nl, nlx_msg(&nl, SPLICER_CMD_POOL_GET), pool_reply,
+			       pool_reset, &list, "pool show");
+		if (!err) {
+			if (opts.json)
+				json_open_array(NULL);
+			for (i = 0; i < list.n; i++)
+				pool_print(&list.v[i]);
+			if (opts.json)
+				json_close_array();
+		}
+	}
+	if (!err && opts.json)
+		json_end();
+	LIST_FREE(&list);
+	nlx_close(&nl);
+	return err ? EXIT_FAIL : EXIT_OK;
+}
+
+const struct cmd pool_cmds[] = {
+	{ "add", "pool add NAME [balance roundrobin|leastconn]", cmd_add },
+	{ "set", "pool set NAME balance roundrobin|leastconn", cmd_set },
+	{ "del|delete", "pool del NAME", cmd_del },
+	{ "show|list|ls", "pool show [NAME]", cmd_show },
+};
+const size_t pool_ncmds = ARRAY_SIZE(pool_cmds);

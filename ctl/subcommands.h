@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The subcommand table of splicerctl and the command-line glue the object
+ * files share (main.c).
+ */
+#ifndef SPLICERCTL_SUBCOMMANDS_H
+#define SPLICERCTL_SUBCOMMANDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model.h"
+#include "nl.h"
+
+/* Exit statuses. */
+#define EXIT_OK		0
+#define EXIT_FAIL	1	/* the kernel or the system said no */
+#define EXIT_USAGE	2	/* the command line is wrong */
+
+/* Global options (before OBJECT). */
+struct opts {
+	bool json;		/* -j: one JSON document on stdout */
+	bool stats;		/* -s: counters in plain "show" output */
+	const char *netns;	/* -n NETNS */
+};
+extern struct opts opts;
+
+/* One command of an object: "show|list|ls" names it and its aliases. */
+struct cmd {
+	const char *names;
+	const char *usage;	/* after "splicerctl " */
+	int (*fn)(int argc, char **argv, const struct cmd *cmd);
+};
+
+/*
+ * Run the command named by argv[0] ("show" when argc is 0) from cmds with
+ * the arguments after it. "help" lists the usage lines on stdout.
+ */
+int dispatch(const char *object, const struct cmd *cmds, size_t n,
+	     int argc, char **argv);
+void print_usages(FILE *f, const struct cmd *cmds, size_t n);
+
+/* Print "splicerctl: <message>" and "Usage: splicerctl <usage>" to stderr. */
+__attribute__((format(printf, 2, 3)))
+int usage_error(const struct cmd *cmd, const char *fmt, ...);
+
+/* A positional NAME argument; 'what' is how the usage line calls it. */
+int arg_name(const struct cmd *cmd, const char *what, const char *val,
+	     char dst[SPLICER_NAME_MAX]);
+/* A positional ADDR:PORT argument. */
+int arg_addrport(const struct cmd *cmd, const char *val, struct addrport *dst);
+
+/* Keyword arguments ("weight 10 state drain"), table-driven. */
+enum kw_type {
+	KW_NAME,	/* char[SPLICER_NAME_MAX] */
+	KW_ADDRPORT,	/* struct addrport */
+	KW_U32,		/* uint32_t in [min, max] */
+	KW_MAXCONN,	/* uint32_t, or "unlimited" for 0 */
+	KW_BYTES,	/* uint32_t, with k/M suffixes */
+	KW_DURATION,	/* uint32_t milliseconds */
+	KW_BALANCE,	/* uint8_t enum splicer_balance */
+	KW_STATE,	/* uint8_t enum splicer_srv_state */
+};
+
+struct kw {
+	const char *name;
+	enum kw_type type;
+	unsigned int attr;	/* bit set in *has */
+	size_t off;		/* of the value in the object */
+	uint32_t min, max;	/* KW_U32 */
+	const char *fixed;	/* non-NULL: not settable here, says why */
+};
+
+/*
+ * Parse argv as keyword/value pairs into obj. Each keyword may appear once;
+ * its attr bit is set in *has. Returns 0 or EXIT_USAGE (after printing).
+ */
+int parse_keywords(const struct cmd *cmd, const struct kw *kws, size_t nkws,
+		   int argc, char **argv, void *obj, uint32_t *has);
+
+/* Open the netlink socket for a command; prints why not. 0 or EXIT_FAIL. */
+int open_nl(struct nlx *nl);
+
+/* Objects. */
+extern const struct cmd service_cmds[];
+extern const size_t service_ncmds;
+extern const struct cmd pool_cmds[];
+extern const size_t pool_ncmds;
+extern const struct cmd server_cmds[];
+extern const size_t server_ncmds;
+extern const struct cmd stats_cmds[];
+extern const size_t stats_ncmds;
+
+/* Shared between objects (service.c, server.c, stats.c). */
+int service_dump(struct nlx *nl, struct service_list *list);
+int server_dump(struct nlx *nl, const char *pool, struct server_list *list);
+int counters_parse(const struct nlattr *nest, struct counters *c);
+void counters_print_plain(const struct counters *c, const char *indent);
+void counters_print_json(const char *key, const struct counters *c);
+
+#endif

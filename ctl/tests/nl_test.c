@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for the extended-ACK decoding in ctl/nl.c: ACKs and errors
+ * with and without NETLINK_CAP_ACK, NLMSG_DONE status, the attribute named
+ * by an offset into our own request, missing attributes, policy ranges,
+ * and malformed TLVs. Messages are built by hand as the kernel lays them
+ * out (net/netlink/af_netlink.c: netlink_ack, netlink_dump_done).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include <linux/splicer.h>
+
+#include "../nl.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...) \
+	do { \
+		if (cond) { \
+			passed++; \
+		} else { \
+			failed++; \
+			printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+			printf(__VA_ARGS__); \
+			putchar('\n'); \
+		} \
+	} while (0)
+
+/* ---- a request like "service add web listen ... pool app" ---- */
+
+static struct nl_msg *req;
+static uint32_t off_service, off_name, off_pool, off_port;
+
+static uint32_t offset_of(struct nlattr *a)
+{
+	return (uint32_t)((uint8_t *)a - (uint8_t *)nlmsg_hdr(req));
+}
+
+static void build_request(void)
+{
+	struct nlattr *nest, *a;
+	int rem;
+
+	req = nlmsg_alloc();
+	genlmsg_put(req, 1, 7, 0x20, 0, 0, SPLICER_CMD_SERVICE_NEW, 1);
+	nest = nla_nest_start(req, NLA_F_NESTED | SPLICER_A_SERVICE);
+	nla_put_string(req, SPLICER_SVC_A_NAME, "web");
+	nla_put_u16(req, SPLICER_SVC_A_FAMILY, 2);
+	nla_put(req, SPLICER_SVC_A_ADDR, 4, "\xc6\x12\x00\x01");
+	nla_put_u16(req, SPLICER_SVC_A_PORT, 80);
+	nla_put_string(req, SPLICER_SVC_A_POOL, "app");
+	nla_nest_end(req, nest);
+
+	off_service = offset_of(nest);
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) == SPLICER_SVC_A_NAME)
+			off_name = offset_of(a);
+		if (nla_type(a) == SPLICER_SVC_A_POOL)
+			off_pool = offset_of(a);
+		if (nla_type(a) == SPLICER_SVC_A_PORT)
+			off_port = offset_of(a);
+	}
+}
+
+/* ---- building replies ---- */
+
+static uint8_t buf[1024];
+static size_t len;
+
+static void put(const void *p, size_t n)
+{
+	memcpy(buf + len, p, n);
+	len += NLMSG_ALIGN(n);
+}
+
+static void put_tlv(uint16_t type, const void *p, size_t n)
+{
+	struct nlattr a = { .nla_len = (uint16_t)(NLA_HDRLEN + n), .nla_type = type };
+
+	memcpy(buf + len, &a, sizeof(a));
+	memcpy(buf + len + NLA_HDRLEN, p, n);
+	len += NLA_ALIGN(NLA_HDRLEN + n);
+}
+
+static void put_u32(uint16_t type, uint32_t v)
+{
+	put_tlv(type, &v, sizeof(v));
+}
+
+static struct nlmsghdr *hdr(void)
+{
+	return (struct nlmsghdr *)buf;
+}
+
+/* NLMSG_ERROR for our request; capped: NETLINK_CAP_ACK was set. */
+static void start_error(int error, bool capped)
+{
+	struct nlmsghdr *r = nlmsg_hdr(req);
+	struct nlmsghdr h = { .nlmsg_type = NLMSG_ERROR, .nlmsg_seq = 7 };
+	struct nlmsgerr e = { .error = error, .msg = *r };
+
+	memset(buf, 0xaa, sizeof(buf));
+	len = 0;
+	h.nlmsg_flags = capped ? NLM_F_CAPPED : 0;
+	put(&h, sizeof(h));
+	if (capped) {
+		put(&e, sizeof(e));
+	} else {
+		memcpy(buf + len, &e, sizeof(e.error));
+		memcpy(buf + len + sizeof(e.error), r, r->nlmsg_len);
+		len += NLMSG_ALIGN(sizeof(e.error) + r->nlmsg_len);
+	}
+}
+
+static void start_done(int status, bool with_status)
+{
+	struct nlmsghdr h = { .nlmsg_type = NLMSG_DONE, .nlmsg_flags = NLM_F_MULTI };
+
+	memset(buf, 0xaa, sizeof(buf));
+	len = 0;
+	put(&h, sizeof(h));
+	if (with_status)
+		put(&status, sizeof(status));
+}
+
+static void finish(bool tlvs)
+{
+	hdr()->nlmsg_len = (uint32_t)len;
+	if (tlvs)
+		hdr()->nlmsg_flags |= NLM_F_ACK_TLVS;
+}
+
+static const char *format(const struct nlx_ext *ext, const char *what)
+{
+	static char line[512];
+	struct nlmsghdr *r = nlmsg_hdr(req);
+
+	nlx_format_error(ext, r, r->nlmsg_len, what, line, sizeof(line));
+	return line;
+}
+
+#define MSG(s) put_tlv(NLMSGERR_ATTR_MSG, s, sizeof(s))
+
+/* ---- tests ---- */
+
+static void test_error_with_message(bool capped)
+{
+	struct nlx_ext ext;
+	const char *line;
+
+	start_error(-ENOENT, capped);
+	MSG("splicer: pool \"app\": no such pool");
+	put_u32(NLMSGERR_ATTR_OFFS, off_pool);
+	finish(true);
+
+	CHECK(!nlx_parse_ack(hdr(), &ext), "parse (capped %d)", capped);
+	CHECK(ext.error == -ENOENT, "error %d", ext.error);
+	CHECK(!strcmp(ext.msg, "splicer: pool \"app\": no such pool"), "msg \"%s\"", ext.msg);
+	CHECK(ext.has_offs && ext.offs == off_pool, "offs %u", ext.offs);
+	line = format(&ext, "service add \"web\"");
+	CHECK(!strcmp(line, "pool \"app\": no such pool (attribute POOL): "
+		      "No such file or directory"), "line \"%s\"", line);
+}
+
+static void test_error_bare(void)
+{
+	struct nlx_ext ext;
+	const char *line;
+
+	start_error(-EEXIST, true);
+	finish(false);
+	CHECK(!nlx_parse_ack(hdr(), &ext), "parse");
+	CHECK(ext.error == -EEXIST && !*ext.msg && !ext.has_offs, "fields");
+	line = format(&ext, "service add \"web\"");
+	CHECK(!strcmp(line, "service add \"web\": File exists"), "line \"%s\"", line);
+
+	/* TLVs present in the buffer but not flagged: ignored. */
+	start_error(-EEXIST, true);
+	MSG("ignored");
+	finish(false);
+	CHECK(!nlx_parse_ack(hdr(), &ext) && !*ext.msg, "unflagged TLVs read");
+}
+
+static void test_offsets(void)
+{
+	struct nlmsghdr *r = nlmsg_hdr(req);
+	char name[32];
+
+	nlx_attr_at(r, r->nlmsg_len, off_service, name, sizeof(name));
+	CHECK(!strcmp(name, "SERVICE"), "top-level: \"%s\"", name);
+	nlx_attr_at(r, r->nlmsg_len, off_name, name, sizeof(name));
+	CHECK(!strcmp(name, "NAME"), "name: \"%s\"", name);
+	nlx_attr_at(r, r->nlmsg_len, off_port, name, sizeof(name));
+	CHECK(!strcmp(name, "PORT"), "port: \"%s\"", name);
+	nlx_attr_at(r, r->nlmsg_len, off_pool + 2, name, sizeof(name));
+	CHECK(!*name, "mid-attribute offset named \"%s\"", name);
+	nlx_attr_at(r, r->nlmsg_len, 4, name, sizeof(name));
+	CHECK(!*name, "header offset named \"%s\"", name);
+	nlx_attr_at(r, r->nlmsg_len, r->nlmsg_len + 8, name, sizeof(name));
+	CHECK(!*name, "offset past the end named \"%s\"", name);
+	nlx_attr_at(NULL, 0, off_pool, name, sizeof(name));
+	CHECK(!*name, "no request named \"%s\"", name);
+	/* Truncated request: the nest runs past the end. */
+	nlx_attr_at(r, off_service + 8, off_name, name, sizeof(name));
+	CHECK(!*name, "truncated request named \"%s\"", name);
+}
+
+static void test_missing(void)
+{
+	struct nlx_ext ext;
+	const char *line;
+
+	start_error(-EINVAL, true);
+	put_u32(NLMSGERR_ATTR_MISS_TYPE, SPLICER_SVC_A_POOL);
+	put_u32(NLMSGERR_ATTR_MISS_NEST, off_service);
+	finish(true);
+	CHECK(!nlx_parse_ack(hdr(), &ext), "parse");
+	line = format(&ext, "service add \"web\"");
+	CHECK(!strcmp(line, "service add \"web\" (missing attribute POOL): "
+		      "Invalid argument"), "line \"%s\"", line);
+
+	start_error(-EINVAL, true);
+	MSG("splicer: missing object");
+	put_u32(NLMSGERR_ATTR_MISS_TYPE, SPLICER_A_SERVER);
+	finish(true);
+	CHECK(!nlx_parse_ack(hdr(), &ext), "parse");
+	line = format(&ext, NULL);
+	CHECK(!strcmp(line, "missing object (missing attribute SERVER): "
+		      "Invalid argument"), "line \"%s\"", line);
+}
+
+static void test_policy(void)
+{
+	uint8_t pol[64];
+	size_t plen = 0;
+	struct nlx_ext ext;
+	const char *line;
+	uint64_t lo = 1, hi = 1000;
+	struct nlattr a = { .nla_len = NLA_HDRLEN + 8 };
+
+	a.nla_type = NL_POLICY_TYPE_ATTR_MIN_VALUE_U;
+	memcpy(pol + plen, &a, 4);
+	memcpy(pol + plen + 4, &lo, 8);
+	plen += 12;
+	a.nla_type = NL_POLICY_TYPE_ATTR_MAX_VALUE_U;
+	memcpy(pol + plen, &a, 4);
+	memcpy(pol + plen + 4, &hi, 8);
+	plen += 12;
+
+	start_error(-ERANGE, true);
+	MSG("integer out of range");
+	put_u32(NLMSGERR_ATTR_OFFS, off_port);
+	put_tlv(NLA_F_NESTED | NLMSGERR_ATTR_POLICY, pol, plen);
+	finish(true);
+	CHECK(!nlx_parse_ack(hdr(), &ext), "parse");
+	CHECK(ext.has_range_u && ext.min_u == 1 && ext.max_u == 1000, "range");
+	line = format(&ext, NULL);
+	CHECK(!strcmp(line, "integer out of range (attribute PORT, valid 1..1000): "
+		      "Numerical result out of range"), "line \"%s\"", line);
+}
+
+static void test_ack_and_done(void)
+{
+	struct nlx_ext ext;
+	const char *line;
+
+	/* ACK with a warning. */
+	start_error(0, true);
+	MSG("splicer: weight ignored for maint servers");
+	finish(true);
+	CHECK(!nlx_parse_ack(hdr(), &ext) && ext.error == 0, "ack");
+	CHECK(!strcmp(ext.msg, "splicer: weight ignored for maint servers"), "warning");
+
+	/* DONE with an error and a message. */
+	start_done(-ENOENT, true);
+	MSG("splicer: pool \"nope\": no such pool");
+	finish(true);
+	CHECK(!nlx_parse_ack(hdr(), &ext), "done parse");
+	CHECK(ext.error == -ENOENT && !strcmp(ext.msg, "splicer: pool \"nope\": no such pool"),
+	      "done fields %d \"%s\"", ext.error, ext.msg);
+	line = format(&ext, "server show");
+	CHECK(!strcmp(line, "pool \"nope\": no such pool: No such file or directory"),
+	      "line \"%s\"", line);
+
+	/* Plain DONE, and an empty DONE from an old kernel. */
+	start_done(0, true);
+	finish(false);
+	CHECK(!nlx_parse_ack(hdr(), &ext) && ext.error == 0 && !*ext.msg, "done ok");
+	start_done(0, false);
+	finish(false);
+	CHECK(!nlx_parse_ack(hdr(), &ext) && ext.error == 0, "empty done");
+
+	/* Permission denied names the capability. */
+	start_error(-EPERM, true);
+	finish(false);
+	nlx_parse_ack(hdr(), &ext);
+	line = format(&ext, "pool add \"app\"");
+	CHECK(!strcmp(line, "pool add \"app\": Operation not permitted "
+		      "(splicerctl needs CAP_NET_ADMIN)"), "line \"%s\"", line);
+}
+
+static void test_malformed(void)
+{
+	struct nlx_ext ext;
+	struct nlattr *a;
+
+	/* Too short for struct nlmsgerr. */
+	start_error(-EINVAL, true);
+	finish(false);
+	hdr()->nlmsg_len = NLMSG_HDRLEN + 2;
+	CHECK(nlx_parse_ack(hdr(), &ext) == -EBADMSG, "short error accepted");
+
+	/* Not an ACK at all. */
+	start_error(-EINVAL, true);
+	finish(false);
+	hdr()->nlmsg_type = 0x20;
+	CHECK(nlx_parse_ack(hdr(), &ext) == -EBADMSG, "data message accepted");
+
+	/* A TLV that claims more bytes than the message has. */
+	start_error(-EINVAL, true);
+	a = (struct nlattr *)(buf + len);
+	MSG("fine");
+	a->nla_len = 200;
+	finish(true);
+	CHECK(!nlx_parse_ack(hdr(), &ext) && !*ext.msg && ext.error == -EINVAL,
+	      "overlong TLV read");
+
+	/* A TLV shorter than its header; then a message without NUL. */
+	start_error(-EINVAL, true);
+	a = (struct nlattr *)(buf + len);
+	put_u32(NLMSGERR_ATTR_OFFS, 5);
+	a->nla_len = 2;
+	finish(true);
+	CHECK(!nlx_parse_ack(hdr(), &ext) && !ext.has_offs, "short TLV read");
+
+	start_error(-EINVAL, true);
+	put_tlv(NLMSGERR_ATTR_MSG, "abc", 3);
+	finish(true);
+	CHECK(!nlx_parse_ack(hdr(), &ext) && !strcmp(ext.msg, "abc"),
+	      "unterminated message \"%s\"", ext.msg);
+
+	/* OFFS shorter than a u32 is ignored. */
+	start_error(-EINVAL, true);
+	put_tlv(NLMSGERR_ATTR_OFFS, "ab", 2);
+	finish(true);
+	CHECK(!nlx_parse_ack(hdr(), &ext) && !ext.has_offs, "2-byte OFFS used");
+
+	/* A huge message is cut, not overflowed. */
+	{
+		char big[400];
+
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		start_error(-EINVAL, true);
+		put_tlv(NLMSGERR_ATTR_MSG, big, sizeof(big));
+		finish(true);
+		CHECK(!nlx_parse_ack(hdr(), &ext) &&
+		      strlen(ext.msg) == sizeof(ext.msg) - 1, "long message");
+	}
+}
+
+int main(void)
+{
+	build_request();
+	test_error_with_message(true);
+	test_error_with_message(false);
+	test_error_bare();
+	test_offsets();
+	test_missing();
+	test_policy();
+	test_ack_and_done();
+	test_malformed();
+	nlmsg_free(req);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

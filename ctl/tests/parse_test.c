@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for ctl/parse.c: addresses (with IPv6 brackets), ports,
+ * durations, sizes, numbers and names, including overflow at every limit.
+ * Run by "make -C ctl test"; exits non-zero if any check fails.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/splicer.h>
+
+#include "../parse.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...) \
+	do { \
+		if (cond) { \
+			passed++; \
+		} else { \
+			failed++; \
+			printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+			printf(__VA_ARGS__); \
+			putchar('\n'); \
+		} \
+	} while (0)
+
+static void addr_ok(const char *s, int family, const char *addr, unsigned int port)
+{
+	struct addrport ap;
+	uint8_t want[16] = { 0 };
+	const char *err = parse_addrport(s, &ap);
+
+	inet_pton(family, addr, want);
+	CHECK(!err, "parse_addrport(\"%s\") failed: %s", s, err);
+	if (err)
+		return;
+	CHECK(ap.family == family, "\"%s\": family %u", s, ap.family);
+	CHECK(!memcmp(ap.addr, want, family == AF_INET ? 4 : 16),
+	      "\"%s\": wrong address bytes", s);
+	CHECK(ap.port == port, "\"%s\": port %u, want %u", s, ap.port, port);
+}
+
+static void addr_bad(const char *s, const char *want_reason)
+{
+	struct addrport ap = { .family = 99 };
+	const char *err = parse_addrport(s, &ap);
+
+	CHECK(err, "parse_addrport(\"%s\") accepted a bad address", s ? s : "(null)");
+	if (err && want_reason)
+		CHECK(strstr(err, want_reason), "\"%s\": reason \"%s\", want \"%s\"",
+		      s, err, want_reason);
+	CHECK(ap.family == 99, "\"%s\": output written on failure", s ? s : "(null)");
+}
+
+static void test_addrport(void)
+{
+	char longv6[128];
+
+	addr_ok("198.18.0.1:80", AF_INET, "198.18.0.1", 80);
+	addr_ok("0.0.0.0:1", AF_INET, "0.0.0.0", 1);
+	addr_ok("255.255.255.255:65535", AF_INET, "255.255.255.255", 65535);
+	addr_ok("198.18.0.1:080", AF_INET, "198.18.0.1", 80);
+	addr_ok("[2001:db8::1]:80", AF_INET6, "2001:db8::1", 80);
+	addr_ok("[::]:8080", AF_INET6, "::", 8080);
+	addr_ok("[::1]:1", AF_INET6, "::1", 1);
+	addr_ok("[::ffff:198.18.0.1]:443", AF_INET6, "::ffff:198.18.0.1", 443);
+	addr_ok("[2001:0db8:0000:0000:0000:0000:0000:0001]:65535", AF_INET6,
+		"2001:db8::1", 65535);
+
+	addr_bad(NULL, "missing");
+	addr_bad("", "missing");
+	addr_bad("198.18.0.1", "missing :PORT");
+	addr_bad("198.18.0.1:", "missing port");
+	addr_bad(":80", "missing address");
+	addr_bad("198.18.0.1:0", "1..65535");
+	addr_bad("198.18.0.1:65536", "1..65535");
+	addr_bad("198.18.0.1:4294967376", "1..65535");	/* 2^32 + 80 */
+	addr_bad("198.18.0.1:99999999999999999999999", "1..65535");
+	addr_bad("198.18.0.1:-1", "1..65535");
+	addr_bad("198.18.0.1:+80", "1..65535");
+	addr_bad("198.18.0.1: 80", "1..65535");
+	addr_bad("198.18.0.1:80 ", "1..65535");
+	addr_bad("198.18.0.1:80x", "1..65535");
+	addr_bad("198.18.0.1:0x50", "1..65535");
+	addr_bad("256.1.1.1:80", "IPv4");
+	addr_bad("1.2.3:80", "IPv4");
+	addr_bad("1.2.3.4.5:80", "IPv4");
+	addr_bad("host.example:80", "IPv4");
+	addr_bad(" 1.2.3.4:80", "IPv4");
+	addr_bad("2001:db8::1:80", "brackets");
+	addr_bad("::1", "brackets");
+	addr_bad("[2001:db8::1]80", "expected ':'");
+	addr_bad("[2001:db8::1]", "missing :PORT");
+	addr_bad("[2001:db8::1]:", "missing port");
+	addr_bad("[2001:db8::1]:0", "1..65535");
+	addr_bad("[2001:db8::1]:65536", "1..65535");
+	addr_bad("[2001:db8::1:80", "missing ']'");
+	addr_bad("[]:80", "missing address");
+	addr_bad("[198.18.0.1]:80", "IPv6");
+	addr_bad("[2001:db8::g]:80", "IPv6");
+	addr_bad("[2001:db8:::1]:80", "IPv6");
+	addr_bad("[fe80::1%eth0]:80", "zone");
+	memset(longv6, 'a', sizeof(longv6));
+	longv6[0] = '[';
+	strcpy(longv6 + 100, "]:80");
+	addr_bad(longv6, "IPv6");
+}
+
+static void u32_ok(const char *s, uint32_t min, uint32_t max, uint32_t want)
+{
+	uint32_t v = 0;
+	const char *err = parse_u32(s, min, max, &v);
+
+	CHECK(!err && v == want, "parse_u32(\"%s\") = %u (%s), want %u", s, v,
+	      err ? err : "ok", want);
+}
+
+static void u32_bad(const char *s, uint32_t min, uint32_t max)
+{
+	uint32_t v = 12345;
+
+	CHECK(parse_u32(s, min, max, &v) && v == 12345,
+	      "parse_u32(\"%s\", %u, %u) accepted", s ? s : "(null)", min, max);
+}
+
+static void test_u32(void)
+{
+	u32_ok("0", 0, UINT32_MAX, 0);
+	u32_ok("1", 1, 1000, 1);
+	u32_ok("1000", 1, 1000, 1000);
+	u32_ok("007", 0, 10, 7);
+	u32_ok("4294967295", 0, UINT32_MAX, UINT32_MAX);
+	u32_bad("4294967296", 0, UINT32_MAX);
+	u32_bad("18446744073709551616", 0, UINT32_MAX);
+	u32_bad("18446744073709551617000", 0, UINT32_MAX);
+	u32_bad("0", 1, 1000);
+	u32_bad("1001", 1, 1000);
+	u32_bad("", 0, UINT32_MAX);
+	u32_bad(NULL, 0, UINT32_MAX);
+	u32_bad("-1", 0, UINT32_MAX);
+	u32_bad("+1", 0, UINT32_MAX);
+	u32_bad(" 1", 0, UINT32_MAX);
+	u32_bad("1 ", 0, UINT32_MAX);
+	u32_bad("0x10", 0, UINT32_MAX);
+	u32_bad("1e3", 0, UINT32_MAX);
+	u32_bad("ten", 0, UINT32_MAX);
+}
+
+static void dur_ok(const char *s, uint32_t want)
+{
+	uint32_t v = 0;
+	const char *err = parse_duration_ms(s, &v);
+
+	CHECK(!err && v == want, "parse_duration_ms(\"%s\") = %u (%s), want %u",
+	      s, v, err ? err : "ok", want);
+}
+
+static void dur_bad(const char *s, const char *want_reason)
+{
+	uint32_t v = 12345;
+	const char *err = parse_duration_ms(s, &v);
+
+	CHECK(err && v == 12345, "parse_duration_ms(\"%s\") accepted", s ? s : "(null)");
+	if (err && want_reason)
+		CHECK(strstr(err, want_reason), "\"%s\": reason \"%s\"", s, err);
+}
+
+static void test_duration(void)
+{
+	dur_ok("500ms", 500);
+	dur_ok("10s", 10000);
+	dur_ok("2m", 120000);
+	dur_ok("1h", 3600000);
+	dur_ok("250", 250);
+	dur_ok("0", 0);
+	dur_ok("0s", 0);
+	dur_ok("4294967295", UINT32_MAX);
+	dur_ok("4294967295ms", UINT32_MAX);
+	dur_ok("4294967s", 4294967000u);
+	dur_ok("71582m", 4294920000u);
+	dur_ok("1193h", 4294800000u);
+
+	dur_bad("4294967296", "too long");
+	dur_bad("4294967296ms", "too long");
+	dur_bad("4294968s", "too long");
+	dur_bad("71583m", "too long");
+	dur_bad("1194h", "too long");
+	dur_bad("99999999999999999999s", "too long");
+	dur_bad("18446744073709551616h", "too long");
+	dur_bad("", "not a duration");
+	dur_bad(NULL, NULL);
+	dur_bad("s", "not a duration");
+	dur_bad("ms", "not a duration");
+	dur_bad("10x", "not a duration");
+	dur_bad("10S", "not a duration");
+	dur_bad("10 s", "not a duration");
+	dur_bad("1.5s", "not a duration");
+	dur_bad("-1s", "not a duration");
+	dur_bad("+1s", "not a duration");
+	dur_bad("10sec", "not a duration");
+	dur_bad("1d", "not a duration");
+	dur_bad("10ms ", "not a duration");
+}
+
+static void bytes_ok(const char *s, uint32_t want)
+{
+	uint32_t v = 0;
+	const char *err = parse_bytes(s, &v);
+
+	CHECK(!err && v == want, "parse_bytes(\"%s\") = %u (%s), want %u", s, v,
+	      err ? err : "ok", want);
+}
+
+static void bytes_bad(const char *s)
+{
+	uint32_t v = 12345;
+
+	CHECK(parse_bytes(s, &v) && v == 12345, "parse_bytes(\"%s\") accepted",
+	      s ? s : "(null)");
+}
+
+static void test_bytes(void)
+{
+	bytes_ok("16384", 16384);
+	bytes_ok("16k", 16384);
+	bytes_ok("16K", 16384);
+	bytes_ok("16KiB", 16384);
+	bytes_ok("1M", 1048576);
+	bytes_ok("1m", 1048576);
+	bytes_ok("1MiB", 1048576);
+	bytes_ok("4095M", 4095u * 1048576u);
+	bytes_ok("4194303k", 4194303u * 1024u);
+	bytes_ok("4294967295", UINT32_MAX);
+	bytes_bad("4096M");
+	bytes_bad("4194304k");
+	bytes_bad("4294967296");
+	bytes_bad("1G");
+	bytes_bad("16kb");
+	bytes_bad("k");
+	bytes_bad("");
+	bytes_bad(NULL);
+	bytes_bad("-1");
+}
+
+static void test_names(void)
+{
+	char n31[32], n32[33];
+
+	memset(n31, 'a', 31);
+	n31[31] = '\0';
+	memset(n32, 'b', 32);
+	n32[32] = '\0';
+
+	CHECK(!parse_name("a"), "\"a\"");
+	CHECK(!parse_name("web-1.example_X"), "web-1.example_X");
+	CHECK(!parse_name("0"), "\"0\"");
+	CHECK(!parse_name(n31), "31 characters");
+	CHECK(parse_name(n32), "32 characters accepted");
+	CHECK(parse_name(""), "empty accepted");
+	CHECK(parse_name(NULL), "NULL accepted");
+	CHECK(parse_name("a b"), "space accepted");
+	CHECK(parse_name("a/b"), "slash accepted");
+	CHECK(parse_name("a:b"), "colon accepted");
+	CHECK(parse_name("caf\xc3\xa9"), "UTF-8 accepted");
+	CHECK(parse_name("a\n"), "newline accepted");
+}
+
+static void test_enums(void)
+{
+	uint8_t v = 99;
+
+	CHECK(!parse_balance("roundrobin", &v) && v == SPLICER_BALANCE_ROUNDROBIN, "rr");
+	CHECK(!parse_balance("leastconn", &v) && v == SPLICER_BALANCE_LEASTCONN, "lc");
+	v = 99;
+	CHECK(parse_balance("random", &v) && v == 99, "random accepted");
+	CHECK(parse_balance("", &v), "empty balance accepted");
+	CHECK(parse_balance(NULL, &v), "NULL balance accepted");
+	CHECK(!strcmp(balance_name(SPLICER_BALANCE_LEASTCONN), "leastconn"), "name");
+	CHECK(!balance_name(SPLICER_BALANCE_MAX + 1), "unknown balance has a name");
+
+	CHECK(!parse_state("up", &v) && v == SPLICER_SRV_STATE_UP, "up");
+	CHECK(!parse_state("drain", &v) && v == SPLICER_SRV_STATE_DRAIN, "drain");
+	CHECK(!parse_state("maint", &v) && v == SPLICER_SRV_STATE_MAINT, "maint");
+	CHECK(parse_state("down", &v), "down accepted");
+	CHECK(parse_state("UP", &v), "UP accepted");
+	CHECK(!strcmp(state_name(SPLICER_SRV_STATE_MAINT), "maint"), "name");
+	CHECK(!state_name(255), "unknown state has a name");
+}
+
+static void fmt_dur(uint32_t ms, const char *want)
+{
+	char buf[DURATION_STR_MAX];
+	uint32_t back = 1;
+
+	format_duration(ms, buf, sizeof(buf));
+	CHECK(!strcmp(buf, want), "format_duration(%u) = \"%s\", want \"%s\"",
+	      ms, buf, want);
+	CHECK(!parse_duration_ms(buf, &back) && back == ms,
+	      "\"%s\" does not parse back to %u", buf, ms);
+}
+
+static void fmt_addr(const char *in)
+{
+	char buf[ADDRPORT_STR_MAX];
+	struct addrport ap;
+
+	if (parse_addrport(in, &ap)) {
+		CHECK(0, "cannot parse \"%s\"", in);
+		return;
+	}
+	format_addrport(&ap, buf, sizeof(buf));
+	CHECK(!strcmp(buf, in), "format_addrport(\"%s\") = \"%s\"", in, buf);
+}
+
+static void test_format(void)
+{
+	struct addrport ap = { .family = 7, .port = 80 };
+	char buf[ADDRPORT_STR_MAX];
+
+	fmt_dur(0, "0ms");
+	fmt_dur(500, "500ms");
+	fmt_dur(1000, "1s");
+	fmt_dur(1500, "1500ms");
+	fmt_dur(60000, "1m");
+	fmt_dur(90000, "90s");
+	fmt_dur(3600000, "1h");
+	fmt_dur(5400000, "90m");
+	fmt_dur(UINT32_MAX, "4294967295ms");
+
+	fmt_addr("198.18.0.1:80");
+	fmt_addr("[2001:db8::1]:65535");
+	fmt_addr("[::]:1");
+
+	format_addrport(&ap, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "?:80"), "unknown family printed as \"%s\"", buf);
+	CHECK(!strcmp(family_name(AF_INET6), "inet6") && !family_name(7), "family_name");
+	CHECK(addr_len(AF_INET) == 4 && addr_len(AF_INET6) == 16 && !addr_len(0),
+	      "addr_len");
+}
+
+int main(void)
+{
+	test_addrport();
+	test_u32();
+	test_duration();
+	test_bytes();
+	test_names();
+	test_enums();
+	test_format();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
