@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Install the Debian packages one step of the build or test needs, when missing.
+#
+#   scripts/deps.sh SET...      SET: build | vm | kunit | all
+#
+# Quiet when everything is present. Otherwise says what it installs, runs
+# `apt-get update` once and installs the missing packages. Needs root (CI runs
+# as root); as a non-root user it prints the apt-get command and fails.
+set -euo pipefail
+
+# Packages of each set. Keep them in sync with what the scripts use.
+pkgs_build=(gcc make linux-headers-amd64 libnl-genl-3-dev libnl-3-dev pkg-config sparse)
+# The VM boots Debian's own kernel with busybox in the initramfs; the test
+# tools run from the host's / mounted read-only over 9p.
+pkgs_vm=(qemu-system-x86 linux-image-amd64 busybox-static kmod cpio
+	 nginx-light curl wrk iproute2 python3 socat procps)
+pkgs_kunit=(linux-source-6.1 xz-utils)
+
+usage() {
+	echo "usage: $0 build|vm|kunit|all ..." >&2
+	exit 2
+}
+
+# Print the packages of the named sets, one per line.
+set_packages() {
+	local set
+	for set in "$@"; do
+		case "$set" in
+		build) printf '%s\n' "${pkgs_build[@]}" ;;
+		vm) printf '%s\n' "${pkgs_vm[@]}" ;;
+		kunit) printf '%s\n' "${pkgs_kunit[@]}" ;;
+		all) set_packages build vm kunit ;;
+		*) usage ;;
+		esac
+	done
+}
+
+# True when the package is installed (not merely known or half-configured).
+installed() {
+	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
+main() {
+	[ $# -gt 0 ] || usage
+	local -a want missing=()
+	local p
+	mapfile -t want < <(set_packages "$@" | sort -u)
+	for p in "${want[@]}"; do
+		installed "$p" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+
+	echo "deps.sh: installing missing packages: ${missing[*]}" >&2
+	local -a sudo=()
+	if [ "$(id -u)" -ne 0 ]; then
+		if command -v sudo >/dev/null 2>&1; then
+			sudo=(sudo)
+		else
+			echo "deps.sh: not root; run: apt-get update && apt-get install ${missing[*]}" >&2
+			exit 1
+		fi
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	"${sudo[@]}" apt-get update -q >&2
+	"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+}
+
+main "$@"
