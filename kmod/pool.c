@@ -2,7 +2,6 @@
 /*
  * Pools and servers: allocation, membership, lookup.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/slab.h>
 #include <linux/string.h>
