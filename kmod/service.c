@@ -60,6 +60,19 @@ static void spl_accept_work(struct work_struct *work)
 	queue_work(spl_wq, &svc->accept_work);	/* more may be waiting */
 }
 
+static void spl_unlisten(struct spl_service *svc)
+{
+	struct sock *sk = svc->lsock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	rcu_assign_sk_user_data(sk, NULL);
+	sk->sk_data_ready = svc->saved_data_ready;
+	write_unlock_bh(&sk->sk_callback_lock);
+	cancel_work_sync(&svc->accept_work);
+	sock_release(svc->lsock);
+	svc->lsock = NULL;
+}
+
 static int spl_listen(struct spl_service *svc)
 {
 	struct sockaddr_storage *ss = &svc->addr;
@@ -81,33 +94,24 @@ static int spl_listen(struct spl_service *svc)
 	err = kernel_bind(sock, (struct sockaddr *)ss, len);
 	if (err)
 		goto fail;
-	err = kernel_listen(sock, SPL_BACKLOG);
-	if (err)
-		goto fail;
 
+	/* the accept work may run as soon as the callback is in place */
+	svc->lsock = sock;
 	write_lock_bh(&sk->sk_callback_lock);
 	svc->saved_data_ready = sk->sk_data_ready;
 	__rcu_assign_sk_user_data_with_flags(sk, svc, SK_USER_DATA_NOCOPY);
 	sk->sk_data_ready = spl_listen_data_ready;
 	write_unlock_bh(&sk->sk_callback_lock);
-	svc->lsock = sock;
+
+	err = kernel_listen(sock, SPL_BACKLOG);
+	if (err) {
+		spl_unlisten(svc);
+		return err;
+	}
 	return 0;
 fail:
 	sock_release(sock);
 	return err;
-}
-
-static void spl_unlisten(struct spl_service *svc)
-{
-	struct sock *sk = svc->lsock->sk;
-
-	write_lock_bh(&sk->sk_callback_lock);
-	rcu_assign_sk_user_data(sk, NULL);
-	sk->sk_data_ready = svc->saved_data_ready;
-	write_unlock_bh(&sk->sk_callback_lock);
-	cancel_work_sync(&svc->accept_work);
-	sock_release(svc->lsock);
-	svc->lsock = NULL;
 }
 
 /*
