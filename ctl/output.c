@@ -176,6 +176,8 @@ static const char *const counter_names[] = {
 	[SPLICER_CNT_RESP_502] = "resp_502",
 	[SPLICER_CNT_RESP_503] = "resp_503",
 	[SPLICER_CNT_RESP_504] = "resp_504",
+	[SPLICER_CNT_RESP_501] = "resp_501",
+	[SPLICER_CNT_RESP_505] = "resp_505",
 };
 
 const char *counter_name(unsigned int type, char *buf, size_t len)

@@ -43,7 +43,7 @@ static int counter_group(unsigned int type)
 		return 0;
 	if (type <= SPLICER_CNT_RETRIES)
 		return 1;
-	if (type <= SPLICER_CNT_RESP_504)
+	if (type <= SPLICER_CNT_RESP_505)
 		return 2;
 	return 3;
 }

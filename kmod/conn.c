@@ -350,13 +350,14 @@ static void forward_head(struct spl_conn *conn)
 	char xff[SPL_XFF_MAX];
 	int n;
 
+	count_srv(conn, SPLICER_CNT_REQUESTS, 1);
+	if (conn->client.ss_family == AF_UNSPEC)
+		return;		/* the peer's address could not be read */
 	n = scnprintf(xff, sizeof(xff), "X-Forwarded-For: %pISc\r\n",
 		      &conn->client);
 	memmove(up->buf + at + n, up->buf + at, up->len - at);
 	memcpy(up->buf + at, xff, n);
 	up->len += n;
-	up->off = 0;
-	count_srv(conn, SPLICER_CNT_REQUESTS, 1);
 }
 
 static void step_connect(struct spl_conn *conn)

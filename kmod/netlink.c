@@ -106,7 +106,7 @@ static int check_name(struct genl_info *info, struct nlattr *attr,
 		return 0;
 	NL_SET_BAD_ATTR(info->extack, attr);
 	spl_extack_fmt(info->extack,
-		       "%s: a name is 1-%d characters of A-Z a-z 0-9 _ . -",
+		       "%s: names are 1-%d of A-Z a-z 0-9 _ . -",
 		       what, SPLICER_NAME_MAX - 1);
 	return -EINVAL;
 }
@@ -123,13 +123,13 @@ static int parse_addr(struct genl_info *info, struct nlattr *fam_a,
 	memset(ss, 0, sizeof(*ss));
 	if (family != AF_INET && family != AF_INET6) {
 		NL_SET_BAD_ATTR(info->extack, fam_a);
-		spl_extack_fmt(info->extack, "%s FAMILY %u: must be AF_INET (%d) or AF_INET6 (%d)",
-			       what, family, AF_INET, AF_INET6);
+		spl_extack_fmt(info->extack, "%s FAMILY %u: not AF_INET or AF_INET6",
+			       what, family);
 		return -EAFNOSUPPORT;
 	}
 	if (len != (family == AF_INET ? 4 : 16)) {
 		NL_SET_BAD_ATTR(info->extack, addr_a);
-		spl_extack_fmt(info->extack, "%s ADDR: %d bytes do not match FAMILY %s (needs %d)",
+		spl_extack_fmt(info->extack, "%s ADDR: %d bytes, but FAMILY %s needs %d",
 			       what, len, family == AF_INET ? "AF_INET" : "AF_INET6",
 			       family == AF_INET ? 4 : 16);
 		return -EINVAL;
@@ -153,7 +153,7 @@ static int parse_addr(struct genl_info *info, struct nlattr *fam_a,
 		memcpy(&sin6->sin6_addr, nla_data(addr_a), 16);
 		if (ipv6_addr_type(&sin6->sin6_addr) & IPV6_ADDR_LINKLOCAL) {
 			NL_SET_BAD_ATTR(info->extack, addr_a);
-			spl_extack_fmt(info->extack, "%s ADDR: link-local addresses are not supported", what);
+			spl_extack_fmt(info->extack, "%s ADDR: link-local is not supported", what);
 			return -EINVAL;
 		}
 	}
@@ -212,15 +212,16 @@ static struct spl_net *lock_net(struct genl_info *info)
 
 /* ---- message builders ---- */
 
+/* Counters SPLICER_CNT_CONNS..@last of @stats, nested as @type. */
 static int put_counters(struct sk_buff *msg, int type,
-			const struct spl_stats *stats)
+			const struct spl_stats *stats, int last)
 {
 	struct nlattr *nest = nla_nest_start(msg, type);
 	int i;
 
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = SPLICER_CNT_CONNS; i <= SPLICER_CNT_MAX; i++)
+	for (i = SPLICER_CNT_CONNS; i <= last; i++)
 		if (nla_put_u64_64bit(msg, i, spl_stats_read(stats, i),
 				      SPLICER_CNT_PAD))
 			return -EMSGSIZE;
@@ -273,7 +274,7 @@ static int fill_service(struct sk_buff *msg, struct spl_service *svc,
 	    nla_put_u32(msg, SPLICER_SVC_A_CONNECT_TIMEOUT, svc->cfg.connect_timeout) ||
 	    nla_put_u32(msg, SPLICER_SVC_A_SERVER_TIMEOUT, svc->cfg.server_timeout) ||
 	    nla_put_u32(msg, SPLICER_SVC_A_RETRIES, svc->cfg.retries) ||
-	    put_counters(msg, SPLICER_SVC_A_STATS, &svc->stats))
+	    put_counters(msg, SPLICER_SVC_A_STATS, &svc->stats, SPLICER_CNT_MAX))
 		goto cancel;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -330,7 +331,8 @@ static int fill_server(struct sk_buff *msg, struct spl_server *srv, u32 portid,
 	    nla_put_u32(msg, SPLICER_SRV_A_WEIGHT, srv->weight) ||
 	    nla_put_u32(msg, SPLICER_SRV_A_MAXCONN, srv->maxconn) ||
 	    nla_put_u8(msg, SPLICER_SRV_A_STATE, srv->state) ||
-	    put_counters(msg, SPLICER_SRV_A_STATS, &srv->stats)) {
+	    put_counters(msg, SPLICER_SRV_A_STATS, &srv->stats,
+			 SPLICER_CNT_CONNECT_FAIL)) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
 	}
@@ -419,7 +421,7 @@ static int spl_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 	err = -EEXIST;
 	if (spl_service_find(sn, nla_data(tb[SPLICER_SVC_A_NAME]))) {
 		NL_SET_BAD_ATTR(info->extack, tb[SPLICER_SVC_A_NAME]);
-		spl_extack_fmt(info->extack, "NAME \"%s\": a service of that name exists",
+		spl_extack_fmt(info->extack, "NAME \"%s\": service exists",
 			       (char *)nla_data(tb[SPLICER_SVC_A_NAME]));
 		goto out;
 	}
@@ -431,7 +433,7 @@ static int spl_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 				 &cfg, &err);
 	if (!svc) {
 		NL_SET_BAD_ATTR(info->extack, tb[SPLICER_SVC_A_ADDR]);
-		spl_extack_fmt(info->extack, "ADDR %pISpc: cannot listen (error %d)",
+		spl_extack_fmt(info->extack, "ADDR %pISpc: cannot listen (%d)",
 			       &ss, err);
 		goto out;
 	}
@@ -461,7 +463,7 @@ static int spl_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 	for (i = SPLICER_SVC_A_FAMILY; i <= SPLICER_SVC_A_PORT; i++) {
 		if (tb[i]) {
 			NL_SET_BAD_ATTR(info->extack, tb[i]);
-			spl_extack_fmt(info->extack, "the listen address of a service cannot change: delete it and add it again");
+			spl_extack_fmt(info->extack, "listen address cannot change; delete and re-add the service");
 			return -EOPNOTSUPP;
 		}
 	}
@@ -569,7 +571,7 @@ static int get_balance(struct genl_info *info, struct nlattr *a, u8 *out)
 		return 0;
 	if (nla_get_u8(a) > SPLICER_BALANCE_MAX) {
 		NL_SET_BAD_ATTR(info->extack, a);
-		spl_extack_fmt(info->extack, "BALANCE %u: unknown (0 roundrobin, 1 leastconn)",
+		spl_extack_fmt(info->extack, "BALANCE %u: not 0 (roundrobin) or 1 (leastconn)",
 			       nla_get_u8(a));
 		return -EINVAL;
 	}
@@ -603,7 +605,7 @@ static int spl_nl_pool_new(struct sk_buff *skb, struct genl_info *info)
 	err = -EEXIST;
 	if (pool_find(sn, nla_data(tb[SPLICER_POOL_A_NAME]))) {
 		NL_SET_BAD_ATTR(info->extack, tb[SPLICER_POOL_A_NAME]);
-		spl_extack_fmt(info->extack, "NAME \"%s\": a pool of that name exists",
+		spl_extack_fmt(info->extack, "NAME \"%s\": pool exists",
 			       (char *)nla_data(tb[SPLICER_POOL_A_NAME]));
 		goto out;
 	}
@@ -675,7 +677,7 @@ static int spl_nl_pool_del(struct sk_buff *skb, struct genl_info *info)
 				break;
 		}
 		NL_SET_BAD_ATTR(info->extack, tb[SPLICER_POOL_A_NAME]);
-		spl_extack_fmt(info->extack, "NAME \"%s\": the pool is in use by service \"%s\"",
+		spl_extack_fmt(info->extack, "NAME \"%s\": in use by service \"%s\"",
 			       pool->name, svc->name);
 		goto out;
 	}
@@ -744,7 +746,7 @@ static int srv_opts_parse(struct genl_info *info, struct nlattr **tb,
 	if (tb[SPLICER_SRV_A_STATE]) {
 		if (nla_get_u8(tb[SPLICER_SRV_A_STATE]) > SPLICER_SRV_STATE_MAX) {
 			NL_SET_BAD_ATTR(info->extack, tb[SPLICER_SRV_A_STATE]);
-			spl_extack_fmt(info->extack, "STATE %u: unknown (0 up, 1 drain, 2 maint)",
+			spl_extack_fmt(info->extack, "STATE %u: not 0 (up), 1 (drain) or 2 (maint)",
 				       nla_get_u8(tb[SPLICER_SRV_A_STATE]));
 			return -EINVAL;
 		}
@@ -766,7 +768,7 @@ static struct spl_server *srv_lookup(struct genl_info *info, struct spl_net *sn,
 	srv = spl_server_find(pool, nla_data(tb[SPLICER_SRV_A_NAME]));
 	if (!srv) {
 		NL_SET_BAD_ATTR(info->extack, tb[SPLICER_SRV_A_NAME]);
-		spl_extack_fmt(info->extack, "NAME \"%s\": no such server in pool \"%s\"",
+		spl_extack_fmt(info->extack, "NAME \"%s\": not in pool \"%s\"",
 			       (char *)nla_data(tb[SPLICER_SRV_A_NAME]), pool->name);
 	}
 	return srv;
@@ -821,7 +823,7 @@ static int spl_nl_server_new(struct sk_buff *skb, struct genl_info *info)
 	err = -EEXIST;
 	if (spl_server_find(pool, nla_data(tb[SPLICER_SRV_A_NAME]))) {
 		NL_SET_BAD_ATTR(info->extack, tb[SPLICER_SRV_A_NAME]);
-		spl_extack_fmt(info->extack, "NAME \"%s\": pool \"%s\" has a server of that name",
+		spl_extack_fmt(info->extack, "NAME \"%s\": exists in pool \"%s\"",
 			       (char *)nla_data(tb[SPLICER_SRV_A_NAME]), pool->name);
 		goto out;
 	}
@@ -855,7 +857,7 @@ static int spl_nl_server_set(struct sk_buff *skb, struct genl_info *info)
 	for (i = SPLICER_SRV_A_FAMILY; i <= SPLICER_SRV_A_PORT; i++) {
 		if (tb[i]) {
 			NL_SET_BAD_ATTR(info->extack, tb[i]);
-			spl_extack_fmt(info->extack, "the address of a server cannot change: delete it and add it again");
+			spl_extack_fmt(info->extack, "server address cannot change; delete and re-add the server");
 			return -EOPNOTSUPP;
 		}
 	}
@@ -936,6 +938,12 @@ static int spl_nl_server_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 
 	mutex_lock(&sn->lock);
+	if (only && !pool_find(sn, only)) {
+		mutex_unlock(&sn->lock);
+		NL_SET_BAD_ATTR(cb->extack, tb[SPLICER_SRV_A_POOL]);
+		spl_extack_fmt(cb->extack, "POOL \"%s\": no such pool", only);
+		return -ENOENT;
+	}
 	cb->seq = sn->gen;
 	list_for_each_entry(pool, &sn->pools, node) {
 		if (pidx++ < cb->args[0])
@@ -974,7 +982,7 @@ static int spl_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &spl_genl_family, 0,
 				SPLICER_CMD_STATS_GET);
-	if (!hdr || put_counters(msg, SPLICER_A_STATS, &sn->stats)) {
+	if (!hdr || put_counters(msg, SPLICER_A_STATS, &sn->stats, SPLICER_CNT_MAX)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -1011,7 +1019,6 @@ static struct genl_family spl_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = spl_ops,
 	.n_ops = ARRAY_SIZE(spl_ops),
-	.resv_start_op = SPLICER_CMD_MAX + 1,
 	.mcgrps = spl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(spl_mcgrps),
 };

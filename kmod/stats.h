@@ -43,6 +43,8 @@ static inline int spl_stats_resp_cnt(int status)
 	case 502: return SPLICER_CNT_RESP_502;
 	case 503: return SPLICER_CNT_RESP_503;
 	case 504: return SPLICER_CNT_RESP_504;
+	case 501: return SPLICER_CNT_RESP_501;
+	case 505: return SPLICER_CNT_RESP_505;
 	}
 	return 0;
 }

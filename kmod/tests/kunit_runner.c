@@ -113,7 +113,7 @@ int spl_kunit_run(struct kunit_suite *const *suites, int num_suites)
 	if (!run_count) {
 		pr_err("splicer_kunit: no test matches filter=%s\n", filter);
 		free_run();
-		return -ENOENT;
+		return -EINVAL;
 	}
 	return __kunit_test_suites_init(run_suites, run_count);
 }

@@ -84,7 +84,7 @@ enum splicer_pool_attr {
 	SPLICER_POOL_A_NAME,		/* string */
 	SPLICER_POOL_A_BALANCE,		/* u8, enum splicer_balance */
 	SPLICER_POOL_A_SERVERS,		/* u32: number of servers (read only) */
-	SPLICER_POOL_A_SERVERS_UP,	/* u32: servers that may take traffic (read only) */
+	SPLICER_POOL_A_SERVERS_UP,	/* u32: servers in state up (read only) */
 
 	__SPLICER_POOL_A_MAX,
 	SPLICER_POOL_A_MAX = __SPLICER_POOL_A_MAX - 1
@@ -116,7 +116,11 @@ enum splicer_srv_attr {
 	SPLICER_SRV_A_MAX = __SPLICER_SRV_A_MAX - 1
 };
 
-/* Counters: u64 each, inside a *_STATS nest. Not every object has all. */
+/*
+ * Counters: u64 each, inside a *_STATS nest. Services and the netns totals
+ * carry all of them; servers carry CONNS..CONNECT_FAIL (CONNS counts
+ * connection attempts to the server).
+ */
 enum splicer_cnt {
 	SPLICER_CNT_UNSPEC,
 	SPLICER_CNT_PAD,
@@ -133,6 +137,8 @@ enum splicer_cnt {
 	SPLICER_CNT_RESP_502,
 	SPLICER_CNT_RESP_503,
 	SPLICER_CNT_RESP_504,
+	SPLICER_CNT_RESP_501,
+	SPLICER_CNT_RESP_505,
 
 	__SPLICER_CNT_MAX,
 	SPLICER_CNT_MAX = __SPLICER_CNT_MAX - 1
