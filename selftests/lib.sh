@@ -56,7 +56,7 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 # ------------------------------------------------------------------ output
 log()  { printf '%s\n' "$*"; }
-step() { printf '\n== %s\n' "$*"; }
+step() { printf '\n== %s  [%ds]\n' "$*" $((SECONDS - T_START)); }
 ok()   { printf '  ok   %s\n' "$*"; }
 info() { printf '  ..   %s\n' "$*"; }
 
@@ -104,10 +104,10 @@ check_match() {
 	fi
 }
 
-# jget JSON EXPR: a value from a JSON document, EXPR a python expression on j
-# (e.g. jget "$out" 'j["ok"]'). Prints "None" for null.
+# jget JSON FILTER: a value from a JSON document with a jq filter
+# (e.g. jget "$out" .ok); jq starts much faster than python under TCG
 jget() {
-	$PY -c 'import json,sys; j=json.loads(sys.argv[1]); v=eval(sys.argv[2]); print(json.dumps(v) if isinstance(v,(dict,list)) else v)' "$1" "$2"
+	printf '%s' "$1" | jq -r "$2"
 }
 
 # ------------------------------------------------------------------ prerequisites
@@ -125,6 +125,7 @@ require_root() {
 # The module and the CLI are the things under test: their absence is a failure,
 # not a skip (a broken build must not pass the suite as "skipped").
 require_splicer() {
+	require_cmd jq
 	[ -f "$KO" ] || fail "module not built: $KO missing (run make)"
 	[ -x "$CTL" ] || fail "CLI not built: $CTL missing (run make)"
 }
@@ -343,6 +344,16 @@ proc_get_ns() {
 # proc_rows TABLE: number of data rows in /proc/net/splicer/TABLE (lb namespace)
 proc_rows() {
 	in_lb cat "/proc/net/splicer/$1" 2>/dev/null | tail -n +2 | grep -c . || true
+}
+
+# conns_drained: no row left in /proc/net/splicer/conns (lb namespace)
+conns_drained() { [ "$(proc_rows conns)" = 0 ]; }
+
+# check_drained: every connection through the lb has ended, within ~10 s
+check_drained() {
+	wait_until "connections to drain" 100 0.1 conns_drained ||
+		fail "connections left open: $(proc_rows conns) rows in /proc/net/splicer/conns, expected 0"
+	ok "every connection closed (/proc/net/splicer/conns empty)"
 }
 
 # ------------------------------------------------------------------ HTTP helpers

@@ -11,8 +11,9 @@
         sha256 when --blob is given). Checks status and body of every response.
     httpc.py raw  HOST PORT [--data STR | --hex HEX | --file F] [--byte-delay S]
                  [--timeout S]
-        Sends the bytes (one byte every S seconds with --byte-delay), reads the
-        answer until EOF or timeout. STR understands \\r \\n escapes.
+        Sends the bytes (one byte every S seconds with --byte-delay; then
+        shutdown(SHUT_WR) with --shut-wr), reads the answer until EOF or
+        timeout. STR understands \\r \\n escapes.
 
 Every mode prints one JSON object on stdout. seq and conc exit 0 when every
 response was correct, 1 otherwise; raw exits 0 when it got a parsable answer.
@@ -206,6 +207,7 @@ def cmd_raw(a):
     deadline = t0 + a.timeout
     step = 1 if a.byte_delay else len(data)
     next_send = time.monotonic()
+    shut = False
     while time.monotonic() < deadline and not eof:
         now = time.monotonic()
         if sent < len(data) and now >= next_send and send_error is None:
@@ -216,6 +218,9 @@ def cmd_raw(a):
             except OSError as e:
                 send_error = "%s: %s" % (type(e).__name__, e)
             next_send = now + (a.byte_delay or 0)
+        if a.shut_wr and sent == len(data) and not shut:
+            s.shutdown(socket.SHUT_WR)
+            shut = True
         wait = deadline - now
         if sent < len(data) and send_error is None:
             wait = max(0.0, min(wait, next_send - now))
@@ -275,6 +280,7 @@ def main():
     p.add_argument("--hex")
     p.add_argument("--file")
     p.add_argument("--byte-delay", type=float, default=0)
+    p.add_argument("--shut-wr", action="store_true", help="shutdown(SHUT_WR) once all is sent")
     p.add_argument("--timeout", type=float, default=10)
     a = ap.parse_args()
     return {"seq": cmd_seq, "conc": cmd_conc, "raw": cmd_raw}[a.mode](a)
