@@ -19,6 +19,7 @@ Endpoints (HTTP/1.1, keep-alive):
                               (keeps a connection open and moving data)
   GET  /headers               the request head exactly as received (text/plain)
   GET  /status?code=C         an empty response with status C
+  GET  /close                 closes the connection without answering
   POST /sha256                reads the body (Content-Length or chunked) and answers
                               "sha256=HEX length=N\\n"
 Every response carries X-Server: NAME. Every request line and header block is
@@ -122,6 +123,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 head = self.requestline + "\r\n" + "".join(
                     "%s: %s\r\n" % (k, v) for k, v in self.headers.items())
                 self._send(200, head)
+            elif path == "/close":
+                self.close_connection = True  # close without a byte of response
             elif path == "/status":
                 code = int(q.get("code", "200"))
                 self._send(code, "")

@@ -9,6 +9,9 @@
         CONNS connections opened together and all held open, then REQS keep-alive
         requests on each (alternating "/" and /blob?size=SIZE&seed=k, checked by
         sha256 when --blob is given). Checks status and body of every response.
+        --opened-file F: write F once every connection is open; --hold-file F:
+        wait for F to exist before the first request (lets a test look at
+        the load balancer while all connections are open).
     httpc.py raw  HOST PORT [--data STR | --hex HEX | --file F] [--byte-delay S]
                  [--timeout S]
         Sends the bytes (one byte every S seconds with --byte-delay; then
@@ -112,6 +115,7 @@ async def conc_one(a, idx, opened, go, stats):
         opened.append(idx)
         return
     opened.append(idx)
+    stats["connected"] += 1
     await go.wait()
     try:
         for j in range(a.reqs):
@@ -152,7 +156,7 @@ async def conc_one(a, idx, opened, go, stats):
 
 
 async def conc_main(a):
-    stats = {"ok": 0, "servers": {}, "errors": []}
+    stats = {"ok": 0, "servers": {}, "errors": [], "connected": 0}
     opened = []
     go = asyncio.Event()
     tasks = [asyncio.ensure_future(conc_one(a, i, opened, go, stats)) for i in range(a.conns)]
@@ -160,7 +164,13 @@ async def conc_main(a):
     # let every connection open before any request: they are all concurrent
     while len(opened) < a.conns and time.monotonic() - t0 < a.timeout:
         await asyncio.sleep(0.05)
-    stats["open_together"] = len(opened) - len([e for e in stats["errors"] if "connect" in e])
+    stats["open_together"] = stats["connected"]
+    if a.opened_file:
+        with open(a.opened_file, "w") as f:
+            f.write("%d\n" % stats["connected"])
+    if a.hold_file:
+        while not os.path.exists(a.hold_file) and time.monotonic() - t0 < a.timeout:
+            await asyncio.sleep(0.05)
     go.set()
     await asyncio.gather(*tasks)
     stats["elapsed"] = round(time.monotonic() - t0, 3)
@@ -272,6 +282,8 @@ def main():
     p.add_argument("conns", type=int)
     p.add_argument("reqs", type=int)
     p.add_argument("--blob", type=int, default=0)
+    p.add_argument("--opened-file", help="written (with the count) once all are connected")
+    p.add_argument("--hold-file", help="send no request before this file exists")
     p.add_argument("--timeout", type=float, default=60)
     p = sub.add_parser("raw")
     p.add_argument("host")
