@@ -5,25 +5,31 @@
 #ifndef _SPL_COMPAT_H
 #define _SPL_COMPAT_H
 
-#include <linux/version.h>
-#include <linux/netlink.h>
+#include <linux/tcp.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
 
 /*
- * Formatted extack messages arrived in 6.2 (NL_SET_ERR_MSG_FMT). Before
- * that extack->_msg must point at memory that outlives the request, so the
- * shim formats into a small ring of static buffers. netlink_ack() copies
- * the text right after the handler returns; a message could only be
- * garbled (never overrun: every slot stays NUL-terminated) if more than
- * SPL_EXTACK_RING requests were rejected at the same instant.
+ * spl_sock_pin_net - make a kernel socket hold its netns, as a user socket
+ * does. tcp_close() stops every timer of a socket that does not (upstream
+ * 151c9c724d05, in 6.1.y and 6.12), so a socket left to finish its close on
+ * its own (FIN retransmits, FIN_WAIT timers) must pin the netns first.
+ * Return: false if the netns is already going away (then abort instead).
+ * 6.15 has sk_net_refcnt_upgrade() for this.
  */
-#ifdef NL_SET_ERR_MSG_FMT_MOD
-#define spl_extack_fmt(extack, fmt, ...) \
-	NL_SET_ERR_MSG_FMT_MOD(extack, fmt, ##__VA_ARGS__)
-#else
-__printf(2, 3) void spl_extack_fmt(struct netlink_ext_ack *extack,
-				   const char *fmt, ...);
-#define SPL_EXTACK_COMPAT 1
-#endif
+static inline bool spl_sock_pin_net(struct sock *sk)
+{
+	struct net *net = maybe_get_net(sock_net(sk));
+
+	if (!net)
+		return false;
+	lock_sock(sk);			/* skc_net_refcnt is a bitfield */
+	netns_tracker_alloc(net, &sk->ns_tracker, GFP_KERNEL);
+	sk->sk_net_refcnt = 1;
+	sock_inuse_add(net, 1);
+	release_sock(sk);
+	return true;
+}
 
 /* timer_shutdown_sync(): 6.2, backported to 6.1.y stable */
 #endif /* _SPL_COMPAT_H */

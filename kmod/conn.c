@@ -21,6 +21,7 @@
 #include <linux/wait_bit.h>
 #include <net/sock.h>
 #include <net/tcp.h>
+#include "compat.h"
 #include "conn.h"
 #include "netns.h"
 #include "relay.h"
@@ -32,6 +33,7 @@
 #define SPL_LINGER_MS		2000
 #define SPL_LINGER_MAX		(1 << 20)	/* bytes discarded at most */
 #define SPL_WORK_BUDGET		64		/* pump rounds per run */
+#define SPL_RETRY_JIFFIES	(HZ / 50)	/* stalled send: poll */
 
 const char *const spl_conn_state_names[] = {
 	[SPL_CONN_HEAD] = "head",
@@ -120,14 +122,25 @@ static void detach(struct socket *sock, const struct spl_sock_cbs *saved)
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
-/* Close a socket; @abort sends a reset instead of a FIN. */
+/*
+ * Close a socket; @abort sends a reset instead of a FIN. A graceful close
+ * leaves an orphan that finishes on its own, so it must pin its netns
+ * (spl_sock_pin_net); once the netns is going away only a reset is left.
+ */
 static void close_sock(struct socket *sock, const struct spl_sock_cbs *saved,
 		       bool abort)
 {
 	detach(sock, saved);
+	if (!abort && !spl_sock_pin_net(sock->sk))
+		abort = true;
 	if (abort)
 		sock_no_linger(sock->sk);
 	sock_release(sock);
+}
+
+static void set_state(struct spl_conn *conn, enum spl_conn_state state)
+{
+	WRITE_ONCE(conn->state, state);
 }
 
 /* ---- timer: softirq; queues the work, which compares jiffies ---- */
@@ -159,7 +172,7 @@ static void release_server(struct spl_conn *conn)
 	spl_stats_dec(&conn->srv->stats, SPLICER_CNT_ACTIVE);
 	atomic_dec(&conn->srv->active);
 	spl_server_put(conn->srv);
-	conn->srv = NULL;
+	WRITE_ONCE(conn->srv, NULL);
 }
 
 static void close_server(struct spl_conn *conn, bool abort)
@@ -178,7 +191,7 @@ static void spl_conn_finish(struct spl_conn *conn, bool abort)
 {
 	struct spl_service *svc = conn->svc;
 
-	conn->state = SPL_CONN_DONE;
+	set_state(conn, SPL_CONN_DONE);
 	timer_shutdown_sync(&conn->timer);
 	close_server(conn, abort);
 	close_sock(conn->csock, &conn->csaved, abort);
@@ -225,6 +238,7 @@ static void respond(struct spl_conn *conn, int status)
 	u32 len;
 
 	close_server(conn, true);
+	release_server(conn);
 	conn->status = status;
 	if (cnt)
 		count(conn, cnt, 1);
@@ -233,7 +247,7 @@ static void respond(struct spl_conn *conn, int status)
 	conn->down = (struct spl_dir){
 		.buf = (u8 *)r, .len = len, .cap = len, .borrowed = true,
 	};
-	conn->state = SPL_CONN_LINGER;
+	set_state(conn, SPL_CONN_LINGER);
 	set_deadline(conn, SPL_LINGER_MS);
 	spl_conn_queue(conn);
 }
@@ -311,7 +325,7 @@ static void connect_next(struct spl_conn *conn)
 		if (conn->ntried)
 			count(conn, SPLICER_CNT_RETRIES, 1);
 		conn->tried[conn->ntried++] = srv;
-		conn->srv = srv;
+		WRITE_ONCE(conn->srv, srv);
 		spl_stats_inc(&srv->stats, SPLICER_CNT_CONNS);
 		spl_stats_inc(&srv->stats, SPLICER_CNT_ACTIVE);
 
@@ -327,7 +341,7 @@ static void connect_next(struct spl_conn *conn)
 		err = kernel_connect(sock, (struct sockaddr *)&srv->addr,
 				     server_addrlen(&srv->addr), O_NONBLOCK);
 		if (!err || err == -EINPROGRESS) {
-			conn->state = SPL_CONN_CONNECT;
+			set_state(conn, SPL_CONN_CONNECT);
 			set_deadline(conn, READ_ONCE(svc->cfg.connect_timeout));
 			spl_conn_queue(conn);
 			return;
@@ -423,6 +437,25 @@ static void step_head(struct spl_conn *conn)
 
 /* ---- after binding ---- */
 
+static void count_bytes(struct spl_conn *conn, u64 up0, u64 down0)
+{
+	count_srv(conn, SPLICER_CNT_BYTES_IN, conn->up.bytes - up0);
+	count_srv(conn, SPLICER_CNT_BYTES_OUT, conn->down.bytes - down0);
+}
+
+/*
+ * A send can fail with -EAGAIN for want of memory while the socket has
+ * nothing in flight; then no ACK will ever call sk_write_space. Poll.
+ */
+static bool relay_stalled(struct spl_conn *conn)
+{
+	return (conn->up.off < conn->up.len && !conn->up.dead &&
+		sk_stream_is_writeable(conn->ssock->sk)) ||
+	       (conn->down.off < conn->down.len &&
+		sk_stream_is_writeable(conn->csock->sk));
+}
+
+
 /*
  * The one place that decides how the rest of the connection is carried.
  * Today: the in-kernel relay. The packet splice and kTLS slot in here.
@@ -438,62 +471,101 @@ static void spl_conn_handoff(struct spl_conn *conn)
 	}
 	down->cap = SPL_RELAY_BUF;
 	down->fin_needs_data = true;	/* a FIN before any byte is a 502 */
-	conn->state = SPL_CONN_RELAY;
+	set_state(conn, SPL_CONN_RELAY);
 	set_deadline(conn, READ_ONCE(conn->svc->cfg.server_timeout));
 	spl_conn_queue(conn);
+}
+
+/*
+ * The server is done (closed or reset) after answering, or stopped reading:
+ * deliver what is still buffered, FIN the client and drain it (LINGER).
+ */
+static void relay_to_linger(struct spl_conn *conn)
+{
+	close_server(conn, true);
+	release_server(conn);
+	conn->down.eof = true;
+	set_state(conn, SPL_CONN_LINGER);
+	set_deadline(conn, SPL_LINGER_MS);
+	spl_conn_queue(conn);
+}
+
+/*
+ * Before the first response byte the server has server_timeout to answer
+ * (counted from the last byte of request sent, so slow uploads are fine);
+ * after it, either side may stay silent for idle_timeout.
+ */
+static u32 relay_timeout(struct spl_conn *conn)
+{
+	const struct spl_service_cfg *cfg = &conn->svc->cfg;
+
+	return conn->down.bytes ? READ_ONCE(cfg->idle_timeout) :
+				  READ_ONCE(cfg->server_timeout);
 }
 
 static void step_relay(struct spl_conn *conn)
 {
 	struct spl_dir *up = &conn->up, *down = &conn->down;
+	u64 up0 = up->bytes, down0 = down->bytes;
 	int budget = SPL_WORK_BUDGET;
 	enum spl_pump a, b;
-	u64 up0 = up->bytes, down0 = down->bytes;
+	bool again = false;
 
-	while (budget--) {
-		a = spl_pump(up, conn->csock, conn->ssock);
+	for (;;) {
+		if (!budget--) {
+			again = true;		/* let others run first */
+			break;
+		}
+		a = up->dead ? SPL_PUMP_IDLE : spl_pump(up, conn->csock, conn->ssock);
 		b = spl_pump(down, conn->ssock, conn->csock);
 
-		if (a == SPL_PUMP_SRC_ERR || b == SPL_PUMP_DST_ERR)
-			goto abort;		/* the client is gone */
-		if (a == SPL_PUMP_DST_ERR || b == SPL_PUMP_SRC_ERR ||
-		    (down->eof && !down->bytes && !down->len)) {
-			/* the server failed: before answering is a 502 */
-			if (down->bytes || down->len)
-				goto abort;
-			conn->req.reason = "server closed without a response";
-			goto account_502;
+		if (a == SPL_PUMP_SRC_ERR || b == SPL_PUMP_DST_ERR) {
+			count_bytes(conn, up0, down0);	/* the client is gone */
+			spl_conn_finish(conn, true);
+			return;
 		}
-		if (up->shut && down->shut)
-			goto done;
+		if (a == SPL_PUMP_DST_ERR) {
+			/* the server stopped reading: its answer may still come */
+			up->dead = true;
+			a = SPL_PUMP_MOVED;
+		}
+		if (!down->bytes && !down->len &&
+		    (b == SPL_PUMP_SRC_ERR || down->eof)) {
+			conn->req.reason = "server closed without a response";
+			count_bytes(conn, up0, down0);
+			respond(conn, 502);
+			return;
+		}
+		if (b == SPL_PUMP_SRC_ERR || (down->shut && up->dead)) {
+			count_bytes(conn, up0, down0);
+			relay_to_linger(conn);
+			return;
+		}
+		if (up->shut && down->shut) {
+			count_bytes(conn, up0, down0);
+			spl_conn_finish(conn, false);
+			return;
+		}
 		if (a == SPL_PUMP_IDLE && b == SPL_PUMP_IDLE)
 			break;
 	}
-	count_srv(conn, SPLICER_CNT_BYTES_IN, up->bytes - up0);
-	count_srv(conn, SPLICER_CNT_BYTES_OUT, down->bytes - down0);
-	if (budget < 0) {
-		spl_conn_queue(conn);	/* more to do: let others run first */
+	count_bytes(conn, up0, down0);
+	if (up->bytes != up0 || down->bytes != down0) {
+		set_deadline(conn, relay_timeout(conn));
+	} else if (past_deadline(conn)) {
+		if (!down->bytes && !down->len) {
+			conn->req.reason = "server response timeout";
+			respond(conn, 504);
+		} else {
+			conn->req.reason = "idle timeout";
+			spl_conn_finish(conn, true);
+		}
 		return;
 	}
-	if (!down->bytes && !down->len && past_deadline(conn)) {
-		conn->req.reason = "server response timeout";
-		respond(conn, 504);
-	}
-	return;
-
-account_502:
-	count_srv(conn, SPLICER_CNT_BYTES_IN, up->bytes - up0);
-	respond(conn, 502);
-	return;
-done:
-	count_srv(conn, SPLICER_CNT_BYTES_IN, up->bytes - up0);
-	count_srv(conn, SPLICER_CNT_BYTES_OUT, down->bytes - down0);
-	spl_conn_finish(conn, false);
-	return;
-abort:
-	count_srv(conn, SPLICER_CNT_BYTES_IN, up->bytes - up0);
-	count_srv(conn, SPLICER_CNT_BYTES_OUT, down->bytes - down0);
-	spl_conn_finish(conn, true);
+	if (again)
+		spl_conn_queue(conn);
+	else if (relay_stalled(conn))
+		mod_timer(&conn->timer, jiffies + SPL_RETRY_JIFFIES);
 }
 
 static void spl_conn_work(struct work_struct *work)
@@ -571,6 +643,13 @@ void spl_conn_start(struct spl_service *svc, struct socket *sock)
 	count(conn, SPLICER_CNT_CONNS, 1);
 	count(conn, SPLICER_CNT_ACTIVE, 1);
 	tcp_sock_set_nodelay(sock->sk);
+	/*
+	 * The child inherited the listener's callback (not its pointer): give
+	 * it the stock one, so what detach() restores never points into us.
+	 */
+	write_lock_bh(&sock->sk->sk_callback_lock);
+	sock->sk->sk_data_ready = svc->saved_data_ready;
+	write_unlock_bh(&sock->sk->sk_callback_lock);
 	attach(conn, sock, &conn->csaved);
 	set_deadline(conn, READ_ONCE(svc->cfg.header_timeout));
 	spl_conn_queue(conn);	/* the head may already be waiting */

@@ -39,6 +39,7 @@ struct spl_dir {
 	bool shut;		/* FIN passed on to the sink */
 	bool borrowed;		/* buf is not ours to free */
 	bool fin_needs_data;	/* pass the FIN on only after some bytes */
+	bool dead;		/* the sink failed: pump no more */
 	u64 bytes;		/* total sent to the sink */
 };
 
@@ -48,7 +49,7 @@ struct spl_sock_cbs {
 	void (*state_change)(struct sock *sk);
 };
 
-#define SPL_CONN_F_KILL		0
+#define SPL_CONN_F_KILL		0	/* bit in flags: end now (admin) */
 
 struct spl_conn {
 	struct kref ref;

@@ -75,31 +75,6 @@ static struct pernet_operations spl_net_ops = {
 	.size = sizeof(struct spl_net),
 };
 
-#ifdef SPL_EXTACK_COMPAT
-#define SPL_EXTACK_RING	16
-#define SPL_EXTACK_LEN	80	/* as NETLINK_MAX_FMTMSG_LEN in 6.2+ */
-static char spl_extack_buf[SPL_EXTACK_RING][SPL_EXTACK_LEN];
-static atomic_t spl_extack_idx = ATOMIC_INIT(0);
-
-void spl_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
-{
-	unsigned int i, n;
-	va_list ap;
-	char *buf;
-
-	if (!extack)
-		return;
-	i = (unsigned int)atomic_inc_return(&spl_extack_idx) % SPL_EXTACK_RING;
-	buf = spl_extack_buf[i];
-	/* same prefix as NL_SET_ERR_MSG_FMT_MOD */
-	n = scnprintf(buf, SPL_EXTACK_LEN, "%s", KBUILD_MODNAME ": ");
-	va_start(ap, fmt);
-	vscnprintf(buf + n, SPL_EXTACK_LEN - n, fmt, ap);
-	va_end(ap);
-	extack->_msg = buf;
-}
-#endif
-
 static int __init spl_init(void)
 {
 	int err;

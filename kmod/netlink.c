@@ -33,6 +33,7 @@ static const struct nla_policy spl_svc_policy[SPLICER_SVC_A_MAX + 1] = {
 	[SPLICER_SVC_A_CONNECT_TIMEOUT] = { .type = NLA_U32 },
 	[SPLICER_SVC_A_SERVER_TIMEOUT] = { .type = NLA_U32 },
 	[SPLICER_SVC_A_RETRIES] = { .type = NLA_U32 },
+	[SPLICER_SVC_A_IDLE_TIMEOUT] = { .type = NLA_U32 },
 	[SPLICER_SVC_A_STATS] = { .type = NLA_REJECT },
 };
 
@@ -64,16 +65,40 @@ static const struct nla_policy spl_policy[SPLICER_A_MAX + 1] = {
 
 static struct genl_family spl_genl_family;
 
+/*
+ * Rejections: a static message (prefixed like NL_SET_ERR_MSG_MOD) and the
+ * offending attribute. 6.1 has no formatted extack and a message must
+ * outlive the request, so the message is text only and the attribute
+ * offset, which splicerctl resolves, names the value.
+ */
+#define SPL_MSG(s)	KBUILD_MODNAME ": " s
+#define MSG_BAD_NAME	SPL_MSG("NAME: names are 1-31 of A-Z a-z 0-9 _ . -")
+
+/* NL_SET_ERR_MSG wants a literal; @msg is one, passed through a pointer. */
+static void set_msg(struct netlink_ext_ack *extack, const char *msg)
+{
+	if (extack)
+		extack->_msg = msg;
+}
+
+static void reject(struct netlink_ext_ack *extack, const struct nlattr *attr,
+		   const char *msg)
+{
+	if (attr)
+		NL_SET_BAD_ATTR(extack, attr);
+	set_msg(extack, msg);
+}
+
 /* ---- request parsing helpers ---- */
 
 /* Parse the object nest @type of a request into @tb. */
 static int parse_obj(struct genl_info *info, int type, int maxtype,
 		     const struct nla_policy *policy, struct nlattr **tb,
-		     const char *what)
+		     const char *missing)
 {
 	if (!info->attrs[type]) {
 		NL_SET_ERR_ATTR_MISS(info->extack, NULL, type);
-		spl_extack_fmt(info->extack, "missing the %s attribute nest", what);
+		set_msg(info->extack, missing);
 		return -EINVAL;
 	}
 	return nla_parse_nested(tb, maxtype, info->attrs[type], policy,
@@ -81,17 +106,17 @@ static int parse_obj(struct genl_info *info, int type, int maxtype,
 }
 
 static bool require(struct genl_info *info, struct nlattr **tb, int type,
-		    int nest, const char *what)
+		    int nest, const char *missing)
 {
 	if (tb[type])
 		return true;
 	NL_SET_ERR_ATTR_MISS(info->extack, info->attrs[nest], type);
-	spl_extack_fmt(info->extack, "missing attribute %s", what);
+	set_msg(info->extack, missing);
 	return false;
 }
 
 static int check_name(struct genl_info *info, struct nlattr *attr,
-		      const char *what)
+		      const char *msg)
 {
 	const char *s = nla_data(attr);
 	size_t i, len = strlen(s);
@@ -104,17 +129,14 @@ static int check_name(struct genl_info *info, struct nlattr *attr,
 	}
 	if (len && i == len)
 		return 0;
-	NL_SET_BAD_ATTR(info->extack, attr);
-	spl_extack_fmt(info->extack,
-		       "%s: names are 1-%d of A-Z a-z 0-9 _ . -",
-		       what, SPLICER_NAME_MAX - 1);
+	reject(info->extack, attr, msg);
 	return -EINVAL;
 }
 
-/* FAMILY + ADDR + PORT into a sockaddr; @what names the attributes' owner. */
+/* FAMILY + ADDR + PORT into a sockaddr. */
 static int parse_addr(struct genl_info *info, struct nlattr *fam_a,
 		      struct nlattr *addr_a, struct nlattr *port_a,
-		      struct sockaddr_storage *ss, const char *what)
+		      struct sockaddr_storage *ss)
 {
 	u16 family = nla_get_u16(fam_a);
 	u16 port = nla_get_u16(port_a);
@@ -122,21 +144,16 @@ static int parse_addr(struct genl_info *info, struct nlattr *fam_a,
 
 	memset(ss, 0, sizeof(*ss));
 	if (family != AF_INET && family != AF_INET6) {
-		NL_SET_BAD_ATTR(info->extack, fam_a);
-		spl_extack_fmt(info->extack, "%s FAMILY %u: not AF_INET or AF_INET6",
-			       what, family);
+		reject(info->extack, fam_a, SPL_MSG("FAMILY: not AF_INET or AF_INET6"));
 		return -EAFNOSUPPORT;
 	}
 	if (len != (family == AF_INET ? 4 : 16)) {
-		NL_SET_BAD_ATTR(info->extack, addr_a);
-		spl_extack_fmt(info->extack, "%s ADDR: %d bytes, but FAMILY %s needs %d",
-			       what, len, family == AF_INET ? "AF_INET" : "AF_INET6",
-			       family == AF_INET ? 4 : 16);
+		reject(info->extack, addr_a,
+		       SPL_MSG("ADDR: length does not match FAMILY (4 bytes for AF_INET, 16 for AF_INET6)"));
 		return -EINVAL;
 	}
 	if (!port) {
-		NL_SET_BAD_ATTR(info->extack, port_a);
-		spl_extack_fmt(info->extack, "%s PORT: 0 is not a port (1-65535)", what);
+		reject(info->extack, port_a, SPL_MSG("PORT: 0 is not a port (1-65535)"));
 		return -EINVAL;
 	}
 	if (family == AF_INET) {
@@ -152,8 +169,7 @@ static int parse_addr(struct genl_info *info, struct nlattr *fam_a,
 		sin6->sin6_port = htons(port);
 		memcpy(&sin6->sin6_addr, nla_data(addr_a), 16);
 		if (ipv6_addr_type(&sin6->sin6_addr) & IPV6_ADDR_LINKLOCAL) {
-			NL_SET_BAD_ATTR(info->extack, addr_a);
-			spl_extack_fmt(info->extack, "%s ADDR: link-local is not supported", what);
+			reject(info->extack, addr_a, SPL_MSG("ADDR: link-local addresses are not supported"));
 			return -EINVAL;
 		}
 	}
@@ -161,7 +177,7 @@ static int parse_addr(struct genl_info *info, struct nlattr *fam_a,
 }
 
 static int get_u32_range(struct genl_info *info, struct nlattr *a, u32 min,
-			 u32 max, u32 *out, const char *what)
+			 u32 max, u32 *out, const char *msg)
 {
 	u32 v;
 
@@ -169,8 +185,7 @@ static int get_u32_range(struct genl_info *info, struct nlattr *a, u32 min,
 		return 0;
 	v = nla_get_u32(a);
 	if (v < min || v > max) {
-		NL_SET_BAD_ATTR(info->extack, a);
-		spl_extack_fmt(info->extack, "%s %u: out of range %u-%u", what, v, min, max);
+		reject(info->extack, a, msg);
 		return -ERANGE;
 	}
 	*out = v;
@@ -196,8 +211,7 @@ static struct spl_pool *pool_lookup(struct genl_info *info, struct spl_net *sn,
 	struct spl_pool *pool = pool_find(sn, nla_data(a));
 
 	if (!pool) {
-		NL_SET_BAD_ATTR(info->extack, a);
-		spl_extack_fmt(info->extack, "POOL \"%s\": no such pool", (char *)nla_data(a));
+		reject(info->extack, a, SPL_MSG("POOL: no such pool"));
 	}
 	return pool;
 }
@@ -273,6 +287,7 @@ static int fill_service(struct sk_buff *msg, struct spl_service *svc,
 	    nla_put_u32(msg, SPLICER_SVC_A_HEADER_TIMEOUT, svc->cfg.header_timeout) ||
 	    nla_put_u32(msg, SPLICER_SVC_A_CONNECT_TIMEOUT, svc->cfg.connect_timeout) ||
 	    nla_put_u32(msg, SPLICER_SVC_A_SERVER_TIMEOUT, svc->cfg.server_timeout) ||
+	    nla_put_u32(msg, SPLICER_SVC_A_IDLE_TIMEOUT, svc->cfg.idle_timeout) ||
 	    nla_put_u32(msg, SPLICER_SVC_A_RETRIES, svc->cfg.retries) ||
 	    put_counters(msg, SPLICER_SVC_A_STATS, &svc->stats, SPLICER_CNT_MAX))
 		goto cancel;
@@ -362,15 +377,23 @@ static int svc_cfg_parse(struct genl_info *info, struct nlattr **tb,
 			 struct spl_service_cfg *cfg)
 {
 	return get_u32_range(info, tb[SPLICER_SVC_A_HEAD_MAX], SPL_HEAD_MAX_MIN,
-			     SPL_HEAD_MAX_MAX, &cfg->head_max, "HEAD_MAX") ?:
+			     SPL_HEAD_MAX_MAX, &cfg->head_max,
+			     SPL_MSG("HEAD_MAX: out of range 1024-65536")) ?:
 	       get_u32_range(info, tb[SPLICER_SVC_A_HEADER_TIMEOUT], 100,
-			     SPL_TIMEOUT_MAX, &cfg->header_timeout, "HEADER_TIMEOUT (ms)") ?:
+			     SPL_TIMEOUT_MAX, &cfg->header_timeout,
+			     SPL_MSG("HEADER_TIMEOUT: out of range 100 ms - 1 h")) ?:
 	       get_u32_range(info, tb[SPLICER_SVC_A_CONNECT_TIMEOUT], 10,
-			     SPL_TIMEOUT_MAX, &cfg->connect_timeout, "CONNECT_TIMEOUT (ms)") ?:
+			     SPL_TIMEOUT_MAX, &cfg->connect_timeout,
+			     SPL_MSG("CONNECT_TIMEOUT: out of range 10 ms - 1 h")) ?:
 	       get_u32_range(info, tb[SPLICER_SVC_A_SERVER_TIMEOUT], 10,
-			     SPL_TIMEOUT_MAX, &cfg->server_timeout, "SERVER_TIMEOUT (ms)") ?:
+			     SPL_TIMEOUT_MAX, &cfg->server_timeout,
+			     SPL_MSG("SERVER_TIMEOUT: out of range 10 ms - 1 h")) ?:
+	       get_u32_range(info, tb[SPLICER_SVC_A_IDLE_TIMEOUT], 10,
+			     SPL_TIMEOUT_MAX, &cfg->idle_timeout,
+			     SPL_MSG("IDLE_TIMEOUT: out of range 10 ms - 1 h")) ?:
 	       get_u32_range(info, tb[SPLICER_SVC_A_RETRIES], 0,
-			     SPL_RETRIES_MAX, &cfg->retries, "RETRIES");
+			     SPL_RETRIES_MAX, &cfg->retries,
+			     SPL_MSG("RETRIES: out of range 0-16"));
 }
 
 static struct spl_service *svc_lookup(struct genl_info *info,
@@ -379,9 +402,8 @@ static struct spl_service *svc_lookup(struct genl_info *info,
 	struct spl_service *svc = spl_service_find(sn, nla_data(a));
 
 	if (!svc) {
-		NL_SET_BAD_ATTR(info->extack, a);
-		spl_extack_fmt(info->extack, "NAME \"%s\": no such service",
-			       (char *)nla_data(a));
+		reject(info->extack, a,
+		       SPL_MSG("NAME: no such service"));
 	}
 	return svc;
 }
@@ -397,19 +419,19 @@ static int spl_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	err = parse_obj(info, SPLICER_A_SERVICE, SPLICER_SVC_A_MAX,
-			spl_svc_policy, tb, "SERVICE");
+			spl_svc_policy, tb, SPL_MSG("missing the SERVICE nest"));
 	if (err)
 		return err;
-	if (!require(info, tb, SPLICER_SVC_A_NAME, SPLICER_A_SERVICE, "NAME") ||
-	    !require(info, tb, SPLICER_SVC_A_FAMILY, SPLICER_A_SERVICE, "FAMILY") ||
-	    !require(info, tb, SPLICER_SVC_A_ADDR, SPLICER_A_SERVICE, "ADDR") ||
-	    !require(info, tb, SPLICER_SVC_A_PORT, SPLICER_A_SERVICE, "PORT") ||
-	    !require(info, tb, SPLICER_SVC_A_POOL, SPLICER_A_SERVICE, "POOL"))
+	if (!require(info, tb, SPLICER_SVC_A_NAME, SPLICER_A_SERVICE, SPL_MSG("missing NAME")) ||
+	    !require(info, tb, SPLICER_SVC_A_FAMILY, SPLICER_A_SERVICE, SPL_MSG("missing FAMILY")) ||
+	    !require(info, tb, SPLICER_SVC_A_ADDR, SPLICER_A_SERVICE, SPL_MSG("missing ADDR")) ||
+	    !require(info, tb, SPLICER_SVC_A_PORT, SPLICER_A_SERVICE, SPL_MSG("missing PORT")) ||
+	    !require(info, tb, SPLICER_SVC_A_POOL, SPLICER_A_SERVICE, SPL_MSG("missing POOL")))
 		return -EINVAL;
 	spl_service_cfg_default(&cfg);
-	err = check_name(info, tb[SPLICER_SVC_A_NAME], "NAME") ?:
+	err = check_name(info, tb[SPLICER_SVC_A_NAME], MSG_BAD_NAME) ?:
 	      parse_addr(info, tb[SPLICER_SVC_A_FAMILY], tb[SPLICER_SVC_A_ADDR],
-			 tb[SPLICER_SVC_A_PORT], &ss, "service") ?:
+			 tb[SPLICER_SVC_A_PORT], &ss) ?:
 	      svc_cfg_parse(info, tb, &cfg);
 	if (err)
 		return err;
@@ -420,9 +442,8 @@ static int spl_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	err = -EEXIST;
 	if (spl_service_find(sn, nla_data(tb[SPLICER_SVC_A_NAME]))) {
-		NL_SET_BAD_ATTR(info->extack, tb[SPLICER_SVC_A_NAME]);
-		spl_extack_fmt(info->extack, "NAME \"%s\": service exists",
-			       (char *)nla_data(tb[SPLICER_SVC_A_NAME]));
+		reject(info->extack, tb[SPLICER_SVC_A_NAME],
+		       SPL_MSG("NAME: a service of that name exists"));
 		goto out;
 	}
 	err = -ENOENT;
@@ -432,9 +453,8 @@ static int spl_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 	svc = spl_service_create(sn, nla_data(tb[SPLICER_SVC_A_NAME]), &ss, pool,
 				 &cfg, &err);
 	if (!svc) {
-		NL_SET_BAD_ATTR(info->extack, tb[SPLICER_SVC_A_ADDR]);
-		spl_extack_fmt(info->extack, "ADDR %pISpc: cannot listen (%d)",
-			       &ss, err);
+		reject(info->extack, tb[SPLICER_SVC_A_ADDR],
+		       SPL_MSG("ADDR: cannot listen on this address and port (in use?)"));
 		goto out;
 	}
 	list_add_tail_rcu(&svc->node, &sn->services);
@@ -455,15 +475,15 @@ static int spl_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 	int err, i;
 
 	err = parse_obj(info, SPLICER_A_SERVICE, SPLICER_SVC_A_MAX,
-			spl_svc_policy, tb, "SERVICE");
+			spl_svc_policy, tb, SPL_MSG("missing the SERVICE nest"));
 	if (err)
 		return err;
-	if (!require(info, tb, SPLICER_SVC_A_NAME, SPLICER_A_SERVICE, "NAME"))
+	if (!require(info, tb, SPLICER_SVC_A_NAME, SPLICER_A_SERVICE, SPL_MSG("missing NAME")))
 		return -EINVAL;
 	for (i = SPLICER_SVC_A_FAMILY; i <= SPLICER_SVC_A_PORT; i++) {
 		if (tb[i]) {
-			NL_SET_BAD_ATTR(info->extack, tb[i]);
-			spl_extack_fmt(info->extack, "listen address cannot change; delete and re-add the service");
+			reject(info->extack, tb[i],
+			       SPL_MSG("the listen address cannot change: delete and re-add the service"));
 			return -EOPNOTSUPP;
 		}
 	}
@@ -486,6 +506,7 @@ static int spl_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 	WRITE_ONCE(svc->cfg.header_timeout, cfg.header_timeout);
 	WRITE_ONCE(svc->cfg.connect_timeout, cfg.connect_timeout);
 	WRITE_ONCE(svc->cfg.server_timeout, cfg.server_timeout);
+	WRITE_ONCE(svc->cfg.idle_timeout, cfg.idle_timeout);
 	WRITE_ONCE(svc->cfg.retries, cfg.retries);
 	if (pool) {
 		old = rcu_dereference_protected(svc->pool, lockdep_is_held(&sn->lock));
@@ -507,10 +528,10 @@ static int spl_nl_service_del(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	err = parse_obj(info, SPLICER_A_SERVICE, SPLICER_SVC_A_MAX,
-			spl_svc_policy, tb, "SERVICE");
+			spl_svc_policy, tb, SPL_MSG("missing the SERVICE nest"));
 	if (err)
 		return err;
-	if (!require(info, tb, SPLICER_SVC_A_NAME, SPLICER_A_SERVICE, "NAME"))
+	if (!require(info, tb, SPLICER_SVC_A_NAME, SPLICER_A_SERVICE, SPL_MSG("missing NAME")))
 		return -EINVAL;
 	sn = lock_net(info);
 	svc = svc_lookup(info, sn, tb[SPLICER_SVC_A_NAME]);
@@ -531,10 +552,10 @@ static int spl_nl_service_get(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	err = parse_obj(info, SPLICER_A_SERVICE, SPLICER_SVC_A_MAX,
-			spl_svc_policy, tb, "SERVICE");
+			spl_svc_policy, tb, SPL_MSG("missing the SERVICE nest"));
 	if (err)
 		return err;
-	if (!require(info, tb, SPLICER_SVC_A_NAME, SPLICER_A_SERVICE, "NAME"))
+	if (!require(info, tb, SPLICER_SVC_A_NAME, SPLICER_A_SERVICE, SPL_MSG("missing NAME")))
 		return -EINVAL;
 	sn = lock_net(info);
 	svc = svc_lookup(info, sn, tb[SPLICER_SVC_A_NAME]);
@@ -570,9 +591,8 @@ static int get_balance(struct genl_info *info, struct nlattr *a, u8 *out)
 	if (!a)
 		return 0;
 	if (nla_get_u8(a) > SPLICER_BALANCE_MAX) {
-		NL_SET_BAD_ATTR(info->extack, a);
-		spl_extack_fmt(info->extack, "BALANCE %u: not 0 (roundrobin) or 1 (leastconn)",
-			       nla_get_u8(a));
+		reject(info->extack, a,
+		       SPL_MSG("BALANCE: not 0 (roundrobin) or 1 (leastconn)"));
 		return -EINVAL;
 	}
 	*out = nla_get_u8(a);
@@ -588,12 +608,12 @@ static int spl_nl_pool_new(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	err = parse_obj(info, SPLICER_A_POOL, SPLICER_POOL_A_MAX,
-			spl_pool_policy, tb, "POOL");
+			spl_pool_policy, tb, SPL_MSG("missing the POOL nest"));
 	if (err)
 		return err;
-	if (!require(info, tb, SPLICER_POOL_A_NAME, SPLICER_A_POOL, "NAME"))
+	if (!require(info, tb, SPLICER_POOL_A_NAME, SPLICER_A_POOL, SPL_MSG("missing NAME")))
 		return -EINVAL;
-	err = check_name(info, tb[SPLICER_POOL_A_NAME], "NAME") ?:
+	err = check_name(info, tb[SPLICER_POOL_A_NAME], MSG_BAD_NAME) ?:
 	      get_balance(info, tb[SPLICER_POOL_A_BALANCE], &balance);
 	if (err)
 		return err;
@@ -604,9 +624,8 @@ static int spl_nl_pool_new(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	err = -EEXIST;
 	if (pool_find(sn, nla_data(tb[SPLICER_POOL_A_NAME]))) {
-		NL_SET_BAD_ATTR(info->extack, tb[SPLICER_POOL_A_NAME]);
-		spl_extack_fmt(info->extack, "NAME \"%s\": pool exists",
-			       (char *)nla_data(tb[SPLICER_POOL_A_NAME]));
+		reject(info->extack, tb[SPLICER_POOL_A_NAME],
+		       SPL_MSG("NAME: a pool of that name exists"));
 		goto out;
 	}
 	err = -ENOMEM;
@@ -630,10 +649,10 @@ static int spl_nl_pool_set(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	err = parse_obj(info, SPLICER_A_POOL, SPLICER_POOL_A_MAX,
-			spl_pool_policy, tb, "POOL");
+			spl_pool_policy, tb, SPL_MSG("missing the POOL nest"));
 	if (err)
 		return err;
-	if (!require(info, tb, SPLICER_POOL_A_NAME, SPLICER_A_POOL, "NAME"))
+	if (!require(info, tb, SPLICER_POOL_A_NAME, SPLICER_A_POOL, SPL_MSG("missing NAME")))
 		return -EINVAL;
 	sn = lock_net(info);
 	err = -ENOENT;
@@ -654,16 +673,15 @@ out:
 static int spl_nl_pool_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[SPLICER_POOL_A_MAX + 1];
-	struct spl_service *svc;
 	struct spl_pool *pool;
 	struct spl_net *sn;
 	int err;
 
 	err = parse_obj(info, SPLICER_A_POOL, SPLICER_POOL_A_MAX,
-			spl_pool_policy, tb, "POOL");
+			spl_pool_policy, tb, SPL_MSG("missing the POOL nest"));
 	if (err)
 		return err;
-	if (!require(info, tb, SPLICER_POOL_A_NAME, SPLICER_A_POOL, "NAME"))
+	if (!require(info, tb, SPLICER_POOL_A_NAME, SPLICER_A_POOL, SPL_MSG("missing NAME")))
 		return -EINVAL;
 	sn = lock_net(info);
 	err = -ENOENT;
@@ -672,13 +690,8 @@ static int spl_nl_pool_del(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	err = -EBUSY;
 	if (pool->users) {
-		list_for_each_entry(svc, &sn->services, node) {
-			if (rcu_access_pointer(svc->pool) == pool)
-				break;
-		}
-		NL_SET_BAD_ATTR(info->extack, tb[SPLICER_POOL_A_NAME]);
-		spl_extack_fmt(info->extack, "NAME \"%s\": in use by service \"%s\"",
-			       pool->name, svc->name);
+		reject(info->extack, tb[SPLICER_POOL_A_NAME],
+		       SPL_MSG("NAME: the pool is in use by a service"));
 		goto out;
 	}
 	list_del_rcu(&pool->node);
@@ -698,10 +711,10 @@ static int spl_nl_pool_get(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	err = parse_obj(info, SPLICER_A_POOL, SPLICER_POOL_A_MAX,
-			spl_pool_policy, tb, "POOL");
+			spl_pool_policy, tb, SPL_MSG("missing the POOL nest"));
 	if (err)
 		return err;
-	if (!require(info, tb, SPLICER_POOL_A_NAME, SPLICER_A_POOL, "NAME"))
+	if (!require(info, tb, SPLICER_POOL_A_NAME, SPLICER_A_POOL, SPL_MSG("missing NAME")))
 		return -EINVAL;
 	sn = lock_net(info);
 	pool = pool_lookup(info, sn, tb[SPLICER_POOL_A_NAME]);
@@ -738,16 +751,15 @@ static int srv_opts_parse(struct genl_info *info, struct nlattr **tb,
 	int err;
 
 	err = get_u32_range(info, tb[SPLICER_SRV_A_WEIGHT], 1, SPL_WEIGHT_MAX,
-			    weight, "WEIGHT") ?:
+			    weight, SPL_MSG("WEIGHT: out of range 1-1000")) ?:
 	      get_u32_range(info, tb[SPLICER_SRV_A_MAXCONN], 0, INT_MAX,
-			    maxconn, "MAXCONN");
+			    maxconn, SPL_MSG("MAXCONN: out of range 0-2147483647"));
 	if (err)
 		return err;
 	if (tb[SPLICER_SRV_A_STATE]) {
 		if (nla_get_u8(tb[SPLICER_SRV_A_STATE]) > SPLICER_SRV_STATE_MAX) {
-			NL_SET_BAD_ATTR(info->extack, tb[SPLICER_SRV_A_STATE]);
-			spl_extack_fmt(info->extack, "STATE %u: not 0 (up), 1 (drain) or 2 (maint)",
-				       nla_get_u8(tb[SPLICER_SRV_A_STATE]));
+			reject(info->extack, tb[SPLICER_SRV_A_STATE],
+			       SPL_MSG("STATE: not 0 (up), 1 (drain) or 2 (maint)"));
 			return -EINVAL;
 		}
 		*state = nla_get_u8(tb[SPLICER_SRV_A_STATE]);
@@ -767,9 +779,8 @@ static struct spl_server *srv_lookup(struct genl_info *info, struct spl_net *sn,
 		return NULL;
 	srv = spl_server_find(pool, nla_data(tb[SPLICER_SRV_A_NAME]));
 	if (!srv) {
-		NL_SET_BAD_ATTR(info->extack, tb[SPLICER_SRV_A_NAME]);
-		spl_extack_fmt(info->extack, "NAME \"%s\": not in pool \"%s\"",
-			       (char *)nla_data(tb[SPLICER_SRV_A_NAME]), pool->name);
+		reject(info->extack, tb[SPLICER_SRV_A_NAME],
+		       SPL_MSG("NAME: no server of that name in the pool"));
 	}
 	return srv;
 }
@@ -777,12 +788,12 @@ static struct spl_server *srv_lookup(struct genl_info *info, struct spl_net *sn,
 static int srv_parse_key(struct genl_info *info, struct nlattr **tb)
 {
 	int err = parse_obj(info, SPLICER_A_SERVER, SPLICER_SRV_A_MAX,
-			    spl_srv_policy, tb, "SERVER");
+			    spl_srv_policy, tb, SPL_MSG("missing the SERVER nest"));
 
 	if (err)
 		return err;
-	if (!require(info, tb, SPLICER_SRV_A_POOL, SPLICER_A_SERVER, "POOL") ||
-	    !require(info, tb, SPLICER_SRV_A_NAME, SPLICER_A_SERVER, "NAME"))
+	if (!require(info, tb, SPLICER_SRV_A_POOL, SPLICER_A_SERVER, SPL_MSG("missing POOL")) ||
+	    !require(info, tb, SPLICER_SRV_A_NAME, SPLICER_A_SERVER, SPL_MSG("missing NAME")))
 		return -EINVAL;
 	return 0;
 }
@@ -801,13 +812,13 @@ static int spl_nl_server_new(struct sk_buff *skb, struct genl_info *info)
 	err = srv_parse_key(info, tb);
 	if (err)
 		return err;
-	if (!require(info, tb, SPLICER_SRV_A_FAMILY, SPLICER_A_SERVER, "FAMILY") ||
-	    !require(info, tb, SPLICER_SRV_A_ADDR, SPLICER_A_SERVER, "ADDR") ||
-	    !require(info, tb, SPLICER_SRV_A_PORT, SPLICER_A_SERVER, "PORT"))
+	if (!require(info, tb, SPLICER_SRV_A_FAMILY, SPLICER_A_SERVER, SPL_MSG("missing FAMILY")) ||
+	    !require(info, tb, SPLICER_SRV_A_ADDR, SPLICER_A_SERVER, SPL_MSG("missing ADDR")) ||
+	    !require(info, tb, SPLICER_SRV_A_PORT, SPLICER_A_SERVER, SPL_MSG("missing PORT")))
 		return -EINVAL;
-	err = check_name(info, tb[SPLICER_SRV_A_NAME], "NAME") ?:
+	err = check_name(info, tb[SPLICER_SRV_A_NAME], MSG_BAD_NAME) ?:
 	      parse_addr(info, tb[SPLICER_SRV_A_FAMILY], tb[SPLICER_SRV_A_ADDR],
-			 tb[SPLICER_SRV_A_PORT], &ss, "server") ?:
+			 tb[SPLICER_SRV_A_PORT], &ss) ?:
 	      srv_opts_parse(info, tb, &weight, &maxconn, &state);
 	if (err)
 		return err;
@@ -822,9 +833,8 @@ static int spl_nl_server_new(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	err = -EEXIST;
 	if (spl_server_find(pool, nla_data(tb[SPLICER_SRV_A_NAME]))) {
-		NL_SET_BAD_ATTR(info->extack, tb[SPLICER_SRV_A_NAME]);
-		spl_extack_fmt(info->extack, "NAME \"%s\": exists in pool \"%s\"",
-			       (char *)nla_data(tb[SPLICER_SRV_A_NAME]), pool->name);
+		reject(info->extack, tb[SPLICER_SRV_A_NAME],
+		       SPL_MSG("NAME: the pool has a server of that name"));
 		goto out;
 	}
 	err = -ENOMEM;
@@ -856,8 +866,8 @@ static int spl_nl_server_set(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	for (i = SPLICER_SRV_A_FAMILY; i <= SPLICER_SRV_A_PORT; i++) {
 		if (tb[i]) {
-			NL_SET_BAD_ATTR(info->extack, tb[i]);
-			spl_extack_fmt(info->extack, "server address cannot change; delete and re-add the server");
+			reject(info->extack, tb[i],
+			       SPL_MSG("the address cannot change: delete and re-add the server"));
 			return -EOPNOTSUPP;
 		}
 	}
@@ -940,8 +950,7 @@ static int spl_nl_server_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	mutex_lock(&sn->lock);
 	if (only && !pool_find(sn, only)) {
 		mutex_unlock(&sn->lock);
-		NL_SET_BAD_ATTR(cb->extack, tb[SPLICER_SRV_A_POOL]);
-		spl_extack_fmt(cb->extack, "POOL \"%s\": no such pool", only);
+		reject(cb->extack, tb[SPLICER_SRV_A_POOL], SPL_MSG("POOL: no such pool"));
 		return -ENOENT;
 	}
 	cb->seq = sn->gen;

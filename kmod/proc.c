@@ -2,6 +2,7 @@
 /*
  * procfs tables, per netns: a header line naming the columns, then one
  * whitespace-separated row per object. Readers walk the lists under RCU.
+ * conns is root-only: it walks every connection with a spinlock held.
  */
 #include <linux/jiffies.h>
 #include <linux/proc_fs.h>
@@ -127,7 +128,7 @@ int spl_proc_init(struct spl_net *sn)
 		return -ENOMEM;
 	if (!proc_create_net_single("services", 0444, sn->proc, services_show, NULL) ||
 	    !proc_create_net_single("servers", 0444, sn->proc, servers_show, NULL) ||
-	    !proc_create_net_single("conns", 0444, sn->proc, conns_show, NULL)) {
+	    !proc_create_net_single("conns", 0400, sn->proc, conns_show, NULL)) {
 		remove_proc_subtree("splicer", net->proc_net);
 		sn->proc = NULL;
 		return -ENOMEM;

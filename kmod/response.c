@@ -45,20 +45,28 @@ static_assert(sizeof(BODY_503) - 1 == 49);
 static_assert(sizeof(BODY_504) - 1 == 56);
 static_assert(sizeof(BODY_505) - 1 == 32);
 
+struct spl_resp {
+	int status;
+	const char *text;
+	u32 len;
+};
+
+#define R(code, str) { code, str, sizeof(str) - 1 }
+static const struct spl_resp responses[] = {
+	R(400, r400), R(408, r408), R(431, r431), R(501, r501),
+	R(502, r502), R(503, r503), R(504, r504), R(505, r505),
+};
+
 const char *spl_response(int status, u32 *len)
 {
-	const char *r;
+	int i;
 
-	switch (status) {
-	case 400: r = r400; *len = sizeof(r400) - 1; break;
-	case 408: r = r408; *len = sizeof(r408) - 1; break;
-	case 431: r = r431; *len = sizeof(r431) - 1; break;
-	case 501: r = r501; *len = sizeof(r501) - 1; break;
-	case 502: r = r502; *len = sizeof(r502) - 1; break;
-	case 503: r = r503; *len = sizeof(r503) - 1; break;
-	case 504: r = r504; *len = sizeof(r504) - 1; break;
-	case 505: r = r505; *len = sizeof(r505) - 1; break;
-	default: r = r500; *len = sizeof(r500) - 1; break;
+	for (i = 0; i < ARRAY_SIZE(responses); i++) {
+		if (responses[i].status == status) {
+			*len = responses[i].len;
+			return responses[i].text;
+		}
 	}
-	return r;
+	*len = sizeof(r500) - 1;
+	return r500;
 }

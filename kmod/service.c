@@ -29,6 +29,7 @@ void spl_service_cfg_default(struct spl_service_cfg *cfg)
 		.header_timeout = SPL_HEADER_TIMEOUT_DEFAULT,
 		.connect_timeout = SPL_CONNECT_TIMEOUT_DEFAULT,
 		.server_timeout = SPL_SERVER_TIMEOUT_DEFAULT,
+		.idle_timeout = SPL_IDLE_TIMEOUT_DEFAULT,
 		.retries = SPL_RETRIES_DEFAULT,
 	};
 }
@@ -142,12 +143,13 @@ struct spl_service *spl_service_create(struct spl_net *sn, const char *name,
 	spin_lock_init(&svc->conns_lock);
 	INIT_LIST_HEAD(&svc->conns);
 
+	/* the pool first: the listener takes connections at once */
+	rcu_assign_pointer(svc->pool, pool);
 	*err = spl_listen(svc);
 	if (*err) {
 		kfree(svc);
 		return NULL;
 	}
-	rcu_assign_pointer(svc->pool, pool);
 	pool->users++;
 	atomic_inc(&spl_objects);
 	return svc;

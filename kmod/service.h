@@ -29,6 +29,7 @@
 #define SPL_HEADER_TIMEOUT_DEFAULT	10000	/* ms */
 #define SPL_CONNECT_TIMEOUT_DEFAULT	5000	/* ms */
 #define SPL_SERVER_TIMEOUT_DEFAULT	30000	/* ms */
+#define SPL_IDLE_TIMEOUT_DEFAULT	60000	/* ms */
 #define SPL_TIMEOUT_MAX			3600000	/* ms */
 #define SPL_RETRIES_DEFAULT		3
 #define SPL_RETRIES_MAX			16
@@ -42,6 +43,7 @@ struct spl_service_cfg {
 	u32 header_timeout;
 	u32 connect_timeout;
 	u32 server_timeout;
+	u32 idle_timeout;
 	u32 retries;
 };
 

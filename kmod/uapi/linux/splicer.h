@@ -66,6 +66,7 @@ enum splicer_svc_attr {
 	SPLICER_SVC_A_RETRIES,		/* u32: extra connect attempts */
 	SPLICER_SVC_A_STATS,		/* nest, enum splicer_cnt (read only) */
 	SPLICER_SVC_A_PAD,
+	SPLICER_SVC_A_IDLE_TIMEOUT,	/* u32: ms either side may be silent after the first response byte */
 
 	__SPLICER_SVC_A_MAX,
 	SPLICER_SVC_A_MAX = __SPLICER_SVC_A_MAX - 1
