@@ -71,7 +71,7 @@ run_kunit() {
 		esac
 		results=$((results + 1))
 		if [ $status = skip ]; then
-			report skip "kunit.${name%% # SKIP*}" "${name#* # SKIP}"
+			report skip "kunit.${name%% # SKIP*}" "${name#* # SKIP }"
 		else
 			report $status "kunit.$name"
 			[ $status = ok ] || case_failed=1
@@ -81,9 +81,17 @@ run_kunit() {
 	# ran, or a crash, a timeout or a load failure.
 	if [ $results = 0 ] || { [ $rc != 0 ] && { [ $case_failed = 0 ] || [ $rc -ge 124 ]; }; }; then
 		report fail "kunit (exit $rc)"
-		cat "$log.runner"
+		sed 's/^/# /' "$log.runner"
 	fi
-	[ $rc = 0 ] || show_log "$log"
+	[ $rc = 0 ] && return
+	if [ $rc -lt 124 ]; then
+		# The guest script's own lines: diagnostics and failed results.
+		echo "# log: $log"
+		tr -d '\r' < "$log" | grep -a -E '^(  \| |kunit: |KUNIT-RESULT: not ok|insmod)' |
+			sed 's/^/#   /'
+	else
+		show_log "$log"
+	fi
 }
 
 # Run one selftests/NAME.sh in its own VM.

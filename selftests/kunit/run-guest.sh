@@ -25,31 +25,32 @@ done
 #       KTAP version 1
 #       # Subtest: <suite>
 #       1..<cases>
-#           # <case>: EXPECTATION FAILED at ...     (diagnostics)
-#           ok 1 <param description>                (parameterised cases)
+#       # <case>: EXPECTATION FAILED at ...       (diagnostics, any indentation)
 #       ok|not ok <n> <case>[ # SKIP <why>]
 #   ok|not ok <n> <suite>
-# Prints the result lines; the exit status says whether all passed.
+# Prints a result line per case, after the diagnostics of failed ones; the
+# exit status says whether all passed.
 parse_ktap() {
 	awk '
-	function flush_diag() { if (diag != "") printf "%s", diag; diag = "" }
+	function flush_diag() { printf "%s", diag; diag = "" }
 	/^    # Subtest: / { suite = $3; diag = ""; next }
-	/^        / { diag = diag $0 "\n"; next }	# parameter results
-	/^    # / { diag = diag $0 "\n"; next }
+	/^ *KTAP version / || /^    1\.\.[0-9]+$/ { next }
 	/^    (ok|not ok) [0-9]+ / {
 		line = substr($0, 5)
 		ok = (line ~ /^ok /)
 		sub(/^(ok|not ok) [0-9]+ /, "", line)
 		name = line; sub(/ # SKIP.*/, "", name)
+		status = !ok ? "not ok" : (line ~ / # SKIP/ ? "skip" : "ok")
 		if (!ok) { flush_diag(); failed++ }
 		diag = ""
-		status = !ok ? "not ok" : (line ~ / # SKIP/ ? "skip" : "ok")
 		printf "KUNIT-RESULT: %s %s.%s%s\n", status, suite, name,
 			(status == "skip" ? substr(line, length(name) + 1) : "")
 		cases++
 		next
 	}
-	/^not ok [0-9]+ / { flush_diag(); print "kunit: suite failed: " $0; failed++ }
+	/^not ok [0-9]+ / { flush_diag(); print "kunit: suite failed: " $0; failed++; next }
+	/^ok [0-9]+ / { diag = ""; next }
+	{ diag = diag "  | " $0 "\n" }
 	END {
 		if (cases == 0) { print "kunit: no test case ran"; exit 1 }
 		exit failed > 0
@@ -65,7 +66,8 @@ main() {
 	if [ $rc = 0 ]; then
 		rmmod splicer_kunit || rc=$?
 	else
-		echo "kunit: insmod splicer_kunit.ko ${filter:+filter=$filter} failed ($rc)"
+		echo "kunit: insmod splicer_kunit.ko ${filter:+filter=$filter} failed ($rc):"
+		dmesg --notime | grep -a 'splicer_kunit' || true
 	fi
 	rmmod kunit || true
 	dmesg --notime > "$log"

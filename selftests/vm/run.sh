@@ -4,6 +4,9 @@
 #   selftests/vm/run.sh [options] SCRIPT [ARGS...]
 #
 #   --bench          deterministic CPU: -smp 1 -icount shift=0,sleep=off -cpu max
+#                    (guest time counts instructions; while the guest idles,
+#                    e.g. waiting for a file over 9p, its clock leaps ahead:
+#                    measure only with files on tmpfs, never time out on it)
 #   --timeout SECS   wall-clock bound for the whole VM run (default 600)
 #   --log FILE       console log (default build/vm/logs/<script name>.log)
 #   --mem MB         guest memory (default 2048)
@@ -11,7 +14,9 @@
 #
 # The guest mounts the host's / read-only over 9p and chroots into it, so every
 # host tool is there; /tmp, /run, /var/tmp and /dev/shm are the guest's own
-# tmpfs (scripts write only there). SCRIPT runs with bash, stdin /dev/null,
+# tmpfs (scripts write only there). The guest caches what it reads of the
+# host (9p cache=loose, several times faster): a file changed on the host
+# while a VM runs may look stale in that VM. SCRIPT runs with bash, stdin /dev/null,
 # cwd = the repo top, and these variables:
 #   SPLICER_TOP   the repo top        SPLICER_KVER  the running kernel version
 #   SPLICER_VM=1                      SPLICER_BENCH 1 with --bench, else 0
@@ -59,7 +64,7 @@ exec </dev/null >/dev/console 2>&1
 for m in /mods/*.ko; do
 	insmod "$m" || echo "vm-init: insmod $m failed"
 done
-mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 host /host ||
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose host /host ||
 	{ echo "vm-init: cannot mount the host's / over 9p"; poweroff -f; }
 
 h=/host
