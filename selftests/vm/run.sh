@@ -68,6 +68,11 @@ mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose host /h
 	{ echo "vm-init: cannot mount the host's / over 9p"; poweroff -f; }
 
 h=/host
+# The repo stays visible even where the guest mounts its own tmpfs (a
+# checkout under /tmp): hold it aside, put it back on top below.
+top=$(sed -n 's/.*splicer_top=\([^ ]*\).*/\1/p' /proc/cmdline)
+mkdir -p /top
+mount --bind "$h$top" /top
 mount -t proc proc $h/proc
 mount -t sysfs sysfs $h/sys
 mount -t devtmpfs devtmpfs $h/dev
@@ -78,6 +83,10 @@ mount -t tmpfs -o mode=1777 tmpfs $h/tmp
 mount -t tmpfs -o mode=1777 tmpfs $h/var/tmp
 mount -t tmpfs -o mode=0755 tmpfs $h/run	# /var/run -> /run: ip netns works
 mkdir -p $h/run/lock $h/run/netns
+if [ ! -d "$h$top" ]; then
+	mkdir -p "$h$top"
+	mount --move /top "$h$top"
+fi
 mount -t debugfs debugfs $h/sys/kernel/debug
 mount -t tracefs tracefs $h/sys/kernel/tracing 2>/dev/null
 mount -t cgroup2 cgroup2 $h/sys/fs/cgroup 2>/dev/null
@@ -222,8 +231,12 @@ main() {
 	script=$(realpath -e -- "$1") || die "no such script: $1"
 	shift
 	case "$script" in
+	"$TOP"/*) ;;
 	/tmp/*|/run/*|/var/tmp/*|/dev/shm/*)
 		die "$script is on a path the guest replaces with its own tmpfs; put it in the repo" ;;
+	esac
+	case "$TOP" in
+	*[[:space:]]*) die "the repo path must not contain white space: $TOP" ;;
 	esac
 	command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (scripts/deps.sh vm)"
 
@@ -263,7 +276,7 @@ main() {
 		qemu+=(-smp 2)
 	fi
 	local cmdline="console=ttyS0 quiet printk.time=1 oops=panic panic_on_warn=1 panic=-1"
-	cmdline+=" mitigations=off splicer_job=$run/job"
+	cmdline+=" mitigations=off splicer_top=$TOP splicer_job=$run/job"
 	qemu+=(-append "$cmdline")
 
 	local start pid tailpid="" rc
