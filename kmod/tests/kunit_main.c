@@ -9,7 +9,8 @@
 #define SPL_KUNIT_SUITES(X)	\
 	X(kunit_glue)	\
 	X(http)		\
-	X(sched)
+	X(sched)	\
+	X(rewrite)
 
 #define SPL_KUNIT_DECLARE(name)	extern struct kunit_suite spl_##name##_test_suite;
 #define SPL_KUNIT_REF(name)	&spl_##name##_test_suite,
