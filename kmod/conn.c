@@ -23,13 +23,13 @@
 #include <net/tcp.h>
 #include "compat.h"
 #include "conn.h"
+#include "flow.h"
 #include "netns.h"
 #include "relay.h"
 #include "response.h"
+#include "rewrite.h"
 #include "sched.h"
 
-/* Room to insert "X-Forwarded-For: <IPv6 address>\r\n" into the head. */
-#define SPL_XFF_MAX		(sizeof("X-Forwarded-For: \r\n") + 48)
 #define SPL_LINGER_MS		2000
 #define SPL_LINGER_MAX		(1 << 20)	/* bytes discarded at most */
 #define SPL_WORK_BUDGET		64		/* pump rounds per run */
@@ -356,22 +356,9 @@ static void connect_next(struct spl_conn *conn)
 
 static void spl_conn_handoff(struct spl_conn *conn);
 
-/* Put "X-Forwarded-For: <client>" before the empty line ending the head. */
-static void forward_head(struct spl_conn *conn)
+void spl_conn_count_request(struct spl_conn *conn)
 {
-	struct spl_dir *up = &conn->up;
-	u32 at = conn->req.head_len - 2;
-	char xff[SPL_XFF_MAX];
-	int n;
-
 	count_srv(conn, SPLICER_CNT_REQUESTS, 1);
-	if (conn->client.ss_family == AF_UNSPEC)
-		return;		/* the peer's address could not be read */
-	n = scnprintf(xff, sizeof(xff), "X-Forwarded-For: %pISc\r\n",
-		      &conn->client);
-	memmove(up->buf + at + n, up->buf + at, up->len - at);
-	memcpy(up->buf + at, xff, n);
-	up->len += n;
 }
 
 static void step_connect(struct spl_conn *conn)
@@ -380,7 +367,6 @@ static void step_connect(struct spl_conn *conn)
 	int state = READ_ONCE(sk->sk_state);
 
 	if (state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT) {
-		forward_head(conn);
 		spl_conn_handoff(conn);
 		return;
 	}
@@ -395,13 +381,13 @@ static void step_connect(struct spl_conn *conn)
 static void step_head(struct spl_conn *conn)
 {
 	struct spl_dir *up = &conn->up;
-	u32 head_max = up->cap - SPL_XFF_MAX;
+	u32 head_max = up->lim;
 	int n, end, status;
 
 	for (;;) {
 		if (up->len >= head_max) {
 			conn->req.reason = "request head too large";
-			respond(conn, 431);
+			respond(conn, spl_http_head_too_large(up->buf, up->len, NULL));
 			return;
 		}
 		n = spl_sock_recv(conn->csock, up->buf + up->len, head_max - up->len);
@@ -420,7 +406,7 @@ static void step_head(struct spl_conn *conn)
 			return;
 		}
 		if (end > 0) {
-			status = spl_http_parse_request(up->buf, end, &conn->req);
+			status = spl_http_parse_request(up->buf, end, NULL, &conn->req);
 			if (status) {
 				respond(conn, status);
 				return;
@@ -449,9 +435,9 @@ static void count_bytes(struct spl_conn *conn, u64 up0, u64 down0)
  */
 static bool relay_stalled(struct spl_conn *conn)
 {
-	return (conn->up.off < conn->up.len && !conn->up.dead &&
+	return (conn->up.off < conn->up.fwd && !conn->up.dead &&
 		sk_stream_is_writeable(conn->ssock->sk)) ||
-	       (conn->down.off < conn->down.len &&
+	       (conn->down.off < conn->down.fwd &&
 		sk_stream_is_writeable(conn->csock->sk));
 }
 
@@ -464,13 +450,17 @@ static void spl_conn_handoff(struct spl_conn *conn)
 {
 	struct spl_dir *down = &conn->down;
 
-	down->buf = kvmalloc(SPL_RELAY_BUF, GFP_KERNEL);
+	u32 cap = max_t(u32, SPL_RELAY_BUF, conn->up.lim);
+
+	down->buf = kvmalloc(cap, GFP_KERNEL);
 	if (!down->buf) {
 		respond(conn, 503);
 		return;
 	}
-	down->cap = SPL_RELAY_BUF;
+	down->cap = cap;
+	down->lim = cap;
 	down->fin_needs_data = true;	/* a FIN before any byte is a 502 */
+	spl_flow_start(conn);
 	set_state(conn, SPL_CONN_RELAY);
 	set_deadline(conn, READ_ONCE(conn->svc->cfg.server_timeout));
 	spl_conn_queue(conn);
@@ -484,7 +474,7 @@ static void relay_to_linger(struct spl_conn *conn)
 {
 	close_server(conn, true);
 	release_server(conn);
-	conn->down.eof = true;
+	conn->down.len = conn->down.fwd;	/* only what was cleared */
 	set_state(conn, SPL_CONN_LINGER);
 	set_deadline(conn, SPL_LINGER_MS);
 	spl_conn_queue(conn);
@@ -503,6 +493,28 @@ static u32 relay_timeout(struct spl_conn *conn)
 				  READ_ONCE(cfg->server_timeout);
 }
 
+/*
+ * A request or response the flow refused (conn->error): answer it once the
+ * client has every byte that came before. Return: true if handled.
+ */
+static bool relay_error(struct spl_conn *conn)
+{
+	struct spl_dir *down = &conn->down;
+
+	if (!conn->error || down->off < down->fwd)
+		return false;
+	if (conn->error_now) {
+		if (down->flow == SPL_FLOW_BODY && down->bytes) {
+			spl_conn_finish(conn, true);	/* mid-response: cut */
+			return true;
+		}
+	} else if (!spl_flow_idle(conn) || down->fwd < down->len) {
+		return false;		/* earlier requests are still answered */
+	}
+	respond(conn, conn->error);
+	return true;
+}
+
 static void step_relay(struct spl_conn *conn)
 {
 	struct spl_dir *up = &conn->up, *down = &conn->down;
@@ -516,8 +528,9 @@ static void step_relay(struct spl_conn *conn)
 			again = true;		/* let others run first */
 			break;
 		}
-		a = up->dead ? SPL_PUMP_IDLE : spl_pump(up, conn->csock, conn->ssock);
-		b = spl_pump(down, conn->ssock, conn->csock);
+		a = up->dead ? SPL_PUMP_IDLE :
+			spl_pump(conn, up, conn->csock, conn->ssock, spl_frame_up);
+		b = spl_pump(conn, down, conn->ssock, conn->csock, spl_frame_down);
 
 		if (a == SPL_PUMP_SRC_ERR || b == SPL_PUMP_DST_ERR) {
 			count_bytes(conn, up0, down0);	/* the client is gone */
@@ -529,14 +542,19 @@ static void step_relay(struct spl_conn *conn)
 			up->dead = true;
 			a = SPL_PUMP_MOVED;
 		}
-		if (!down->bytes && !down->len &&
+		if (!down->bytes && !down->fwd &&
 		    (b == SPL_PUMP_SRC_ERR || down->eof)) {
 			conn->req.reason = "server closed without a response";
 			count_bytes(conn, up0, down0);
 			respond(conn, 502);
 			return;
 		}
-		if (b == SPL_PUMP_SRC_ERR || (down->shut && up->dead)) {
+		if (relay_error(conn)) {
+			count_bytes(conn, up0, down0);
+			return;
+		}
+		if (b == SPL_PUMP_SRC_ERR ||
+		    (down->shut && (up->dead || up->closing || conn->error))) {
 			count_bytes(conn, up0, down0);
 			relay_to_linger(conn);
 			return;
@@ -553,7 +571,7 @@ static void step_relay(struct spl_conn *conn)
 	if (up->bytes != up0 || down->bytes != down0) {
 		set_deadline(conn, relay_timeout(conn));
 	} else if (past_deadline(conn)) {
-		if (!down->bytes && !down->len) {
+		if (!down->bytes && !down->fwd) {
 			conn->req.reason = "server response timeout";
 			respond(conn, 504);
 		} else {
@@ -608,7 +626,8 @@ void spl_conn_start(struct spl_service *svc, struct socket *sock)
 	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
 	if (!conn)
 		goto drop;
-	conn->up.cap = head_max + SPL_XFF_MAX;
+	conn->up.cap = head_max + SPL_REWRITE_ROOM;
+	conn->up.lim = head_max;
 	conn->up.buf = kvmalloc(conn->up.cap, GFP_KERNEL);
 	if (!conn->up.buf) {
 		kfree(conn);
@@ -616,6 +635,11 @@ void spl_conn_start(struct spl_service *svc, struct socket *sock)
 	}
 	if (kernel_getpeername(sock, (struct sockaddr *)&conn->client) < 0)
 		conn->client.ss_family = AF_UNSPEC;
+	if (conn->client.ss_family == AF_UNSPEC)
+		strscpy(conn->client_text, "unknown", sizeof(conn->client_text));
+	else
+		scnprintf(conn->client_text, sizeof(conn->client_text), "%pISc",
+			  &conn->client);
 
 	kref_init(&conn->ref);
 	INIT_WORK(&conn->work, spl_conn_work);

@@ -29,18 +29,32 @@ enum spl_conn_state {
 	SPL_CONN_DONE,
 };
 
-/* One direction of the relay. */
+/*
+ * One direction of the relay. The buffer holds, in order: bytes sent
+ * [0, off), bytes cleared to send [off, fwd), bytes still being framed
+ * [fwd, len) (a partial head, say). Reads stop at lim, leaving room for a
+ * head rewrite.
+ */
 struct spl_dir {
 	u8 *buf;
 	u32 cap;
+	u32 lim;		/* reads fill up to here */
 	u32 len;		/* bytes in buf */
-	u32 off;		/* bytes of buf already sent */
+	u32 fwd;		/* bytes cleared to send */
+	u32 off;		/* bytes already sent */
 	bool eof;		/* the source sent FIN */
 	bool shut;		/* FIN passed on to the sink */
 	bool borrowed;		/* buf is not ours to free */
 	bool fin_needs_data;	/* pass the FIN on only after some bytes */
 	bool dead;		/* the sink failed: pump no more */
+	bool hold;		/* framing waits: read no more for now */
 	u64 bytes;		/* total sent to the sink */
+
+	/* HTTP framing of this direction (flow.c) */
+	u8 flow;		/* enum spl_flow */
+	bool closing;		/* requests: the last one was forwarded */
+	u32 scan;		/* head bytes after fwd already searched */
+	struct spl_http_body body;
 };
 
 struct spl_sock_cbs {
@@ -50,6 +64,8 @@ struct spl_sock_cbs {
 };
 
 #define SPL_CONN_F_KILL		0	/* bit in flags: end now (admin) */
+
+#define SPL_PIPELINE_MAX	16	/* requests awaiting their response */
 
 struct spl_conn {
 	struct kref ref;
@@ -74,11 +90,20 @@ struct spl_conn {
 	u64 start_ns;
 	unsigned long deadline;		/* jiffies; meaning depends on state */
 	struct sockaddr_storage client;
+	char client_text[48];		/* as X-Forwarded-For gives it */
 
 	u32 scan;			/* head bytes already searched */
-	struct spl_http_req req;
+	struct spl_http_req req;	/* the last request head parsed */
 	int status;			/* generated response, or 0 */
+	int error;			/* status to answer once responses are out */
+	bool error_now;			/* ...without waiting for the pipeline */
 	u32 discarded;			/* LINGER: bytes read and dropped */
+
+	/* methods of the requests forwarded and not yet answered (flow.c) */
+	u8 pipeline[SPL_PIPELINE_MAX];
+	u8 pipe_head;
+	u8 pipe_len;
+	u32 requests;			/* request heads forwarded */
 
 	struct spl_dir up;		/* client -> server; holds the head */
 	struct spl_dir down;		/* server -> client */
@@ -86,6 +111,7 @@ struct spl_conn {
 
 void spl_conn_start(struct spl_service *svc, struct socket *sock);
 void spl_conn_kill(struct spl_conn *conn);
+void spl_conn_count_request(struct spl_conn *conn);
 
 extern const char *const spl_conn_state_names[];
 

@@ -26,14 +26,15 @@ int spl_sock_send(struct socket *sock, const void *buf, size_t len)
 	return kernel_sendmsg(sock, &msg, &iov, 1, len);
 }
 
-enum spl_pump spl_pump(struct spl_dir *d, struct socket *src,
-		       struct socket *dst)
+enum spl_pump spl_pump(struct spl_conn *conn, struct spl_dir *d,
+		       struct socket *src, struct socket *dst,
+		       spl_frame_fn frame)
 {
 	enum spl_pump ret = SPL_PUMP_IDLE;
 	int n;
 
-	if (d->off < d->len) {
-		n = spl_sock_send(dst, d->buf + d->off, d->len - d->off);
+	if (d->off < d->fwd) {
+		n = spl_sock_send(dst, d->buf + d->off, d->fwd - d->off);
 		if (n > 0) {
 			d->off += n;
 			d->bytes += n;
@@ -42,24 +43,39 @@ enum spl_pump spl_pump(struct spl_dir *d, struct socket *src,
 		} else if (n != -EAGAIN) {
 			return SPL_PUMP_DST_ERR;
 		}
-		if (d->off < d->len)
+		if (d->off < d->fwd)
 			return ret;
 	}
-	d->off = 0;
-	d->len = 0;
+	/* all cleared bytes are out: keep only what is still being framed */
+	if (d->off == d->len) {
+		d->off = 0;
+		d->fwd = 0;
+		d->len = 0;
+	} else if (d->off) {
+		memmove(d->buf, d->buf + d->off, d->len - d->off);
+		d->len -= d->off;
+		d->fwd -= d->off;
+		d->off = 0;
+	}
 
-	if (!d->eof) {
-		n = spl_sock_recv(src, d->buf, d->cap);
+	if (!d->eof && !d->hold && d->len < d->lim) {
+		n = spl_sock_recv(src, d->buf + d->len, d->lim - d->len);
 		if (n > 0) {
-			d->len = n;
+			d->len += n;
+			frame(conn, d);
 			return SPL_PUMP_MOVED;
 		}
-		if (n == 0)
+		if (n == 0) {
 			d->eof = true;
-		else if (n != -EAGAIN)
+			ret = SPL_PUMP_MOVED;
+		} else if (n != -EAGAIN) {
 			return SPL_PUMP_SRC_ERR;
+		}
 	}
-	if (d->eof && !d->shut && !d->fin_needs_data) {
+	/* framing may have waited for the other direction */
+	if (d->fwd < d->len && frame(conn, d))
+		ret = SPL_PUMP_MOVED;
+	if (d->eof && !d->shut && !d->fin_needs_data && d->off == d->fwd) {
 		/* a sink that is already gone shows up on its other direction */
 		kernel_sock_shutdown(dst, SHUT_WR);
 		d->shut = true;

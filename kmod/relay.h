@@ -19,8 +19,15 @@ enum spl_pump {
 int spl_sock_recv(struct socket *sock, void *buf, size_t len);
 int spl_sock_send(struct socket *sock, const void *buf, size_t len);
 
-/* Send what @d holds, then read more from @src; pass a FIN on. */
-enum spl_pump spl_pump(struct spl_dir *d, struct socket *src,
-		       struct socket *dst);
+/* Frames the bytes of @d after fwd; true if fwd moved. */
+typedef bool (*spl_frame_fn)(struct spl_conn *conn, struct spl_dir *d);
+
+/*
+ * Send what @d has cleared, read more from @src, let @frame clear it; pass
+ * a FIN on once everything cleared is sent.
+ */
+enum spl_pump spl_pump(struct spl_conn *conn, struct spl_dir *d,
+		       struct socket *src, struct socket *dst,
+		       spl_frame_fn frame);
 
 #endif /* _SPL_RELAY_H */

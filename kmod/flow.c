@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * HTTP/1.x framing of a relayed connection (see flow.h).
+ *
+ * Requests: each head is parsed and validated like the first one, then
+ * rewritten (X-Forwarded-For, X-Forwarded-Proto) and forwarded; its body
+ * is framed by Content-Length or chunked coding so the next head is found
+ * exactly where the server will look for it. Responses: each head is
+ * parsed; HEAD, 1xx, 204 and 304 have no body; a 101 turns the connection
+ * into a tunnel. Methods of forwarded requests wait in conn->pipeline for
+ * their response. Runs in the connection's work item only.
+ *
+ * A bad request after the first is not forwarded: the connection stops
+ * reading, lets the server answer what came before, then answers it
+ * (conn->error). A bad response is answered 502.
+ */
+#include <linux/string.h>
+#include "flow.h"
+#include "rewrite.h"
+#include "stats.h"
+
+/* A pipeline entry: the request's method, and whether it asked to upgrade. */
+#define PIPE_UPGRADE	0x80
+
+static void pipe_push(struct spl_conn *conn, u8 method)
+{
+	conn->pipeline[(conn->pipe_head + conn->pipe_len) % SPL_PIPELINE_MAX] = method;
+	conn->pipe_len++;
+}
+
+static u8 pipe_peek(const struct spl_conn *conn)
+{
+	return conn->pipeline[conn->pipe_head];
+}
+
+static void pipe_pop(struct spl_conn *conn)
+{
+	conn->pipe_head = (conn->pipe_head + 1) % SPL_PIPELINE_MAX;
+	conn->pipe_len--;
+}
+
+static void request_error(struct spl_conn *conn, int status)
+{
+	if (!conn->error)
+		conn->error = status;
+}
+
+static void response_error(struct spl_conn *conn, const char *reason)
+{
+	conn->req.reason = reason;
+	conn->error = 502;
+	conn->error_now = true;
+}
+
+/* A request head at d->buf + d->fwd, @head_len bytes, parsed into conn->req. */
+static bool forward_request(struct spl_conn *conn, struct spl_dir *d,
+			    u32 head_len)
+{
+	struct spl_rewrite rw = { .client = conn->client_text, .proto = "http" };
+	const struct spl_http_req *req = &conn->req;
+	enum spl_http_body_kind kind;
+	int n;
+
+	n = spl_http_rewrite_request(d->buf + d->fwd, head_len,
+				     d->len - d->fwd - head_len,
+				     d->cap - d->fwd, &rw);
+	if (n < 0) {
+		/* no room: wait until what precedes is sent and compacted */
+		if (d->fwd)
+			return false;
+		request_error(conn, 431);
+		return false;
+	}
+	d->len += n - head_len;
+	d->fwd += n;
+	d->scan = 0;
+	pipe_push(conn, req->method |
+		  (req->flags & SPL_HTTP_F_UPGRADE ? PIPE_UPGRADE : 0));
+	conn->requests++;
+	spl_conn_count_request(conn);
+
+	kind = spl_http_req_body(req);
+	if (kind != SPL_HTTP_BODY_NONE) {
+		spl_http_body_init(&d->body, kind, req->content_length);
+		d->flow = SPL_FLOW_BODY;
+	}
+	if ((req->flags & SPL_HTTP_F_CLOSE) ||
+	    (req->minor == 0 && !(req->flags & SPL_HTTP_F_KEEPALIVE)))
+		d->closing = true;
+	return true;
+}
+
+static bool frame_body(struct spl_dir *d, bool *bad)
+{
+	bool done = false;
+	int n;
+
+	n = spl_http_body_feed(&d->body, d->buf + d->fwd, d->len - d->fwd, &done);
+	if (n < 0) {
+		*bad = true;
+		return false;
+	}
+	d->fwd += n;
+	if (done) {
+		d->flow = SPL_FLOW_HEAD;
+		d->scan = 0;
+	}
+	return done;
+}
+
+bool spl_frame_up(struct spl_conn *conn, struct spl_dir *d)
+{
+	const struct spl_service *svc = conn->svc;
+	u32 start = d->fwd, avail;
+	bool bad = false;
+	int end, status;
+
+	while (d->fwd < d->len && !conn->error) {
+		if (d->flow == SPL_FLOW_TUNNEL) {
+			d->fwd = d->len;
+			break;
+		}
+		if (d->flow == SPL_FLOW_BODY) {
+			if (frame_body(d, &bad))
+				continue;	/* the body ended: the next head */
+			if (bad) {
+				conn->req.reason = d->body.reason;
+				request_error(conn, 400);
+				/* the server has a partial body: answer now */
+				conn->error_now = true;
+			}
+			break;
+		}
+		/* SPL_FLOW_HEAD */
+		if (d->closing || conn->pipe_len == SPL_PIPELINE_MAX)
+			break;
+		avail = d->len - d->fwd;
+		end = spl_http_head_end(d->buf + d->fwd, avail, &d->scan);
+		if (end < 0) {
+			conn->req.reason = "bare LF or NUL in the head";
+			request_error(conn, 400);
+			break;
+		}
+		if (!end) {
+			if (avail >= READ_ONCE(svc->cfg.head_max)) {
+				conn->req.reason = "request head too large";
+				request_error(conn, spl_http_head_too_large(
+					d->buf + d->fwd, avail, NULL));
+			}
+			break;
+		}
+		status = spl_http_parse_request(d->buf + d->fwd, end, NULL, &conn->req);
+		if (status) {
+			request_error(conn, status);
+			break;
+		}
+		if (!forward_request(conn, d, end))
+			break;
+	}
+	d->hold = conn->error || d->closing ||
+		  (d->flow == SPL_FLOW_HEAD && conn->pipe_len == SPL_PIPELINE_MAX);
+	return d->fwd != start;
+}
+
+/* Both ways become a plain byte stream (101, or a 2xx to CONNECT). */
+static void tunnel(struct spl_conn *conn)
+{
+	conn->up.flow = SPL_FLOW_TUNNEL;
+	conn->up.closing = false;
+	conn->up.hold = false;
+	conn->down.flow = SPL_FLOW_TUNNEL;
+	conn->pipe_len = 0;
+}
+
+bool spl_frame_down(struct spl_conn *conn, struct spl_dir *d)
+{
+	u32 start = d->fwd, avail;
+	struct spl_http_resp resp;
+	enum spl_http_body_kind kind;
+	bool bad = false;
+	int end;
+
+	while (d->fwd < d->len && !conn->error_now) {
+		if (d->flow == SPL_FLOW_TUNNEL) {
+			d->fwd = d->len;
+			break;
+		}
+		if (d->flow == SPL_FLOW_BODY) {
+			if (frame_body(d, &bad)) {
+				pipe_pop(conn);	/* this response is complete */
+				continue;
+			}
+			if (bad)
+				response_error(conn, d->body.reason);
+			break;
+		}
+		/* SPL_FLOW_HEAD */
+		avail = d->len - d->fwd;
+		end = spl_http_head_end(d->buf + d->fwd, avail, &d->scan);
+		if (end < 0) {
+			response_error(conn, "bare LF or NUL in the response head");
+			break;
+		}
+		if (!end) {
+			if (avail >= d->lim)
+				response_error(conn, "response head too large");
+			break;
+		}
+		if (!conn->pipe_len) {
+			response_error(conn, "response without a request");
+			break;
+		}
+		if (spl_http_parse_response(d->buf + d->fwd, end, &resp)) {
+			response_error(conn, resp.reason);
+			break;
+		}
+		d->fwd += end;
+		d->scan = 0;
+		kind = spl_http_resp_body(&resp, pipe_peek(conn) & ~PIPE_UPGRADE);
+		if (resp.status == 101 && !(pipe_peek(conn) & PIPE_UPGRADE)) {
+			d->fwd -= end;
+			response_error(conn, "101 to a request that did not ask to upgrade");
+			break;
+		}
+		if (kind == SPL_HTTP_BODY_TUNNEL) {
+			tunnel(conn);
+			d->fwd = d->len;
+			break;
+		}
+		if (resp.status < 200)
+			continue;		/* interim: the final head follows */
+		if (kind == SPL_HTTP_BODY_NONE) {
+			pipe_pop(conn);
+			continue;
+		}
+		spl_http_body_init(&d->body, kind, resp.content_length);
+		d->flow = SPL_FLOW_BODY;
+	}
+	return d->fwd != start;
+}
+
+void spl_flow_start(struct spl_conn *conn)
+{
+	struct spl_dir *up = &conn->up;
+
+	up->flow = SPL_FLOW_HEAD;
+	up->lim = up->cap - SPL_REWRITE_ROOM;
+	up->fwd = 0;
+	up->scan = 0;
+	/* the first head is parsed already: forward it, frame what follows */
+	if (forward_request(conn, up, conn->req.head_len))
+		spl_frame_up(conn, up);
+}
