@@ -382,12 +382,14 @@ static void step_head(struct spl_conn *conn)
 {
 	struct spl_dir *up = &conn->up;
 	u32 head_max = up->lim;
+	struct spl_http_limits lim;
 	int n, end, status;
 
+	spl_service_limits(&conn->svc->cfg, &lim);
 	for (;;) {
 		if (up->len >= head_max) {
 			conn->req.reason = "request head too large";
-			respond(conn, spl_http_head_too_large(up->buf, up->len, NULL));
+			respond(conn, spl_http_head_too_large(up->buf, up->len, &lim));
 			return;
 		}
 		n = spl_sock_recv(conn->csock, up->buf + up->len, head_max - up->len);
@@ -406,7 +408,7 @@ static void step_head(struct spl_conn *conn)
 			return;
 		}
 		if (end > 0) {
-			status = spl_http_parse_request(up->buf, end, NULL, &conn->req);
+			status = spl_http_parse_request(up->buf, end, &lim, &conn->req);
 			if (status) {
 				respond(conn, status);
 				return;

@@ -112,9 +112,11 @@ bool spl_frame_up(struct spl_conn *conn, struct spl_dir *d)
 {
 	const struct spl_service *svc = conn->svc;
 	u32 start = d->fwd, avail;
+	struct spl_http_limits lim;
 	bool bad = false;
 	int end, status;
 
+	spl_service_limits(&svc->cfg, &lim);
 	while (d->fwd < d->len && !conn->error) {
 		if (d->flow == SPL_FLOW_TUNNEL) {
 			d->fwd = d->len;
@@ -145,11 +147,11 @@ bool spl_frame_up(struct spl_conn *conn, struct spl_dir *d)
 			if (avail >= READ_ONCE(svc->cfg.head_max)) {
 				conn->req.reason = "request head too large";
 				request_error(conn, spl_http_head_too_large(
-					d->buf + d->fwd, avail, NULL));
+					d->buf + d->fwd, avail, &lim));
 			}
 			break;
 		}
-		status = spl_http_parse_request(d->buf + d->fwd, end, NULL, &conn->req);
+		status = spl_http_parse_request(d->buf + d->fwd, end, &lim, &conn->req);
 		if (status) {
 			request_error(conn, status);
 			break;

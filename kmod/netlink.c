@@ -34,6 +34,8 @@ static const struct nla_policy spl_svc_policy[SPLICER_SVC_A_MAX + 1] = {
 	[SPLICER_SVC_A_SERVER_TIMEOUT] = { .type = NLA_U32 },
 	[SPLICER_SVC_A_RETRIES] = { .type = NLA_U32 },
 	[SPLICER_SVC_A_IDLE_TIMEOUT] = { .type = NLA_U32 },
+	[SPLICER_SVC_A_MAX_LINE] = { .type = NLA_U32 },
+	[SPLICER_SVC_A_MAX_HEADERS] = { .type = NLA_U32 },
 	[SPLICER_SVC_A_STATS] = { .type = NLA_REJECT },
 };
 
@@ -288,6 +290,8 @@ static int fill_service(struct sk_buff *msg, struct spl_service *svc,
 	    nla_put_u32(msg, SPLICER_SVC_A_CONNECT_TIMEOUT, svc->cfg.connect_timeout) ||
 	    nla_put_u32(msg, SPLICER_SVC_A_SERVER_TIMEOUT, svc->cfg.server_timeout) ||
 	    nla_put_u32(msg, SPLICER_SVC_A_IDLE_TIMEOUT, svc->cfg.idle_timeout) ||
+	    nla_put_u32(msg, SPLICER_SVC_A_MAX_LINE, svc->cfg.max_line) ||
+	    nla_put_u32(msg, SPLICER_SVC_A_MAX_HEADERS, svc->cfg.max_headers) ||
 	    nla_put_u32(msg, SPLICER_SVC_A_RETRIES, svc->cfg.retries) ||
 	    put_counters(msg, SPLICER_SVC_A_STATS, &svc->stats, SPLICER_CNT_MAX))
 		goto cancel;
@@ -391,6 +395,12 @@ static int svc_cfg_parse(struct genl_info *info, struct nlattr **tb,
 	       get_u32_range(info, tb[SPLICER_SVC_A_IDLE_TIMEOUT], 10,
 			     SPL_TIMEOUT_MAX, &cfg->idle_timeout,
 			     SPL_MSG("IDLE_TIMEOUT: out of range 10 ms - 1 h")) ?:
+	       get_u32_range(info, tb[SPLICER_SVC_A_MAX_LINE], SPL_MAX_LINE_MIN,
+			     SPL_HEAD_MAX_MAX, &cfg->max_line,
+			     SPL_MSG("MAX_LINE: out of range 256-65536")) ?:
+	       get_u32_range(info, tb[SPLICER_SVC_A_MAX_HEADERS], 1,
+			     SPL_MAX_HEADERS_MAX, &cfg->max_headers,
+			     SPL_MSG("MAX_HEADERS: out of range 1-1024")) ?:
 	       get_u32_range(info, tb[SPLICER_SVC_A_RETRIES], 0,
 			     SPL_RETRIES_MAX, &cfg->retries,
 			     SPL_MSG("RETRIES: out of range 0-16"));
@@ -507,6 +517,8 @@ static int spl_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 	WRITE_ONCE(svc->cfg.connect_timeout, cfg.connect_timeout);
 	WRITE_ONCE(svc->cfg.server_timeout, cfg.server_timeout);
 	WRITE_ONCE(svc->cfg.idle_timeout, cfg.idle_timeout);
+	WRITE_ONCE(svc->cfg.max_line, cfg.max_line);
+	WRITE_ONCE(svc->cfg.max_headers, cfg.max_headers);
 	WRITE_ONCE(svc->cfg.retries, cfg.retries);
 	if (pool) {
 		old = rcu_dereference_protected(svc->pool, lockdep_is_held(&sn->lock));

@@ -31,6 +31,8 @@ void spl_service_cfg_default(struct spl_service_cfg *cfg)
 		.server_timeout = SPL_SERVER_TIMEOUT_DEFAULT,
 		.idle_timeout = SPL_IDLE_TIMEOUT_DEFAULT,
 		.retries = SPL_RETRIES_DEFAULT,
+		.max_line = SPL_HTTP_MAX_LINE,
+		.max_headers = SPL_HTTP_MAX_HEADERS,
 	};
 }
 

@@ -20,6 +20,7 @@
 #include <linux/socket.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include "http.h"
 #include "pool.h"
 #include "stats.h"
 
@@ -33,6 +34,8 @@
 #define SPL_TIMEOUT_MAX			3600000	/* ms */
 #define SPL_RETRIES_DEFAULT		3
 #define SPL_RETRIES_MAX			16
+#define SPL_MAX_LINE_MIN		256
+#define SPL_MAX_HEADERS_MAX		1024
 
 struct spl_net;
 struct socket;
@@ -45,7 +48,17 @@ struct spl_service_cfg {
 	u32 server_timeout;
 	u32 idle_timeout;
 	u32 retries;
+	u32 max_line;			/* request line, bytes */
+	u32 max_headers;		/* header fields per request */
 };
+
+/* The parser's limits of a service, read once for one head. */
+static inline void spl_service_limits(const struct spl_service_cfg *cfg,
+				      struct spl_http_limits *lim)
+{
+	lim->max_line = READ_ONCE(cfg->max_line);
+	lim->max_headers = READ_ONCE(cfg->max_headers);
+}
 
 struct spl_service {
 	struct list_head node;		/* spl_net.services */

@@ -67,6 +67,8 @@ enum splicer_svc_attr {
 	SPLICER_SVC_A_STATS,		/* nest, enum splicer_cnt (read only) */
 	SPLICER_SVC_A_PAD,
 	SPLICER_SVC_A_IDLE_TIMEOUT,	/* u32: ms either side may be silent after the first response byte */
+	SPLICER_SVC_A_MAX_LINE,		/* u32: request line limit, bytes (more: 414) */
+	SPLICER_SVC_A_MAX_HEADERS,	/* u32: header fields per request (more: 431) */
 
 	__SPLICER_SVC_A_MAX,
 	SPLICER_SVC_A_MAX = __SPLICER_SVC_A_MAX - 1
