@@ -4,12 +4,15 @@
  * netlink.
  *
  *   splicerctl [-j] [-s] [-n NETNS] OBJECT COMMAND [ARGS]
+ *   splicerctl [-s] [-n NETNS] -b FILE
  *
  * This file holds the object table, the global options, dispatch, and the
  * command-line glue shared by the object files. Exit status: 0 success,
  * 1 the kernel or the system refused, 2 bad command line.
  */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +24,13 @@
 
 struct opts opts;
 
+/*
+ * A batch is read twice: first with check_only set, where commands stop at
+ * nl_get() (after all their parsing), so that a usage error anywhere in
+ * the file changes nothing; then for real.
+ */
+static bool check_only;
+
 static const struct object {
 	const char *name;
 	const struct cmd *cmds;
@@ -31,6 +41,7 @@ static const struct object {
 	{ "pool", pool_cmds, &pool_ncmds, "pools of servers" },
 	{ "server", server_cmds, &server_ncmds, "servers in a pool" },
 	{ "stats", stats_cmds, &stats_ncmds, "counters" },
+	{ "dump", dump_cmds, &dump_ncmds, "the configuration as commands" },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -45,11 +56,13 @@ static void help(FILE *f)
 		"  -j, --json          print one JSON document\n"
 		"  -s, --stats         include counters in \"show\" output\n"
 		"  -n, --netns NETNS   run in network namespace NETNS (/run/netns/NETNS)\n"
+		"  -b, --batch FILE    run the commands in FILE (- for stdin), one a line\n"
 		"  -h, --help          this text\n"
 		"  -V, --version       print the version\n"
 		"Commands:\n");
 	for (i = 0; i < ARRAY_SIZE(objects); i++)
 		print_usages(f, objects[i].cmds, *objects[i].ncmds);
+	fprintf(f, "  splicerctl apply -f FILE\n");
 	fprintf(f, "ADDR:PORT is 198.18.0.1:80 or [2001:db8::1]:80; DUR is 500ms, 10s,\n"
 		"2m, 1h or milliseconds; BYTES may end in k or M; names are 1..31 of\n"
 		"A-Z a-z 0-9 _ . -\n");
@@ -57,8 +70,8 @@ static void help(FILE *f)
 
 static void short_usage(FILE *f)
 {
-	fprintf(f, "Usage: splicerctl [-j] [-s] [-n NETNS] "
-		"{ service | pool | server | stats | help } ...\n");
+	fprintf(f, "Usage: splicerctl [-j] [-s] [-n NETNS] [-b FILE] "
+		"{ service | pool | server | stats | dump | apply | help } ...\n");
 }
 
 void print_usages(FILE *f, const struct cmd *cmds, size_t n)
@@ -102,6 +115,8 @@ int dispatch(const char *object, const struct cmd *cmds, size_t n,
 	size_t i;
 
 	if (!strcmp(word, "help") || !strcmp(word, "-h") || !strcmp(word, "--help")) {
+		if (check_only)
+			return EXIT_OK;
 		printf("Usage:\n");
 		print_usages(stdout, cmds, n);
 		return EXIT_OK;
@@ -214,15 +229,152 @@ int parse_keywords(const struct cmd *cmd, const struct kw *kws, size_t nkws,
 	return 0;
 }
 
-int open_nl(struct nlx *nl)
+static struct nlx nl;
+static bool nl_opened;
+
+struct nlx *nl_get(void)
 {
-	return nlx_open(nl, opts.netns) ? EXIT_FAIL : 0;
+	if (check_only)
+		return NULL;
+	if (!nl_opened) {
+		if (nlx_open(&nl, opts.netns))
+			return NULL;
+		nl_opened = true;
+	}
+	return &nl;
+}
+
+static int batch(const char *file);
+
+/* OBJECT COMMAND ARGS, from the command line or a batch line. */
+static int run_command(int argc, char **argv, bool in_batch)
+{
+	size_t j;
+
+	if (!strcmp(argv[0], "help")) {
+		if (!check_only)
+			help(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[0], "apply")) {
+		static const struct cmd apply = { "apply", "apply -f FILE", NULL };
+
+		if (in_batch)
+			return usage_error(&apply, "apply inside a batch");
+		if (argc < 3 || strcmp(argv[1], "-f"))
+			return usage_error(&apply, argc < 2 ? "missing \"-f FILE\"" :
+					   argc < 3 && !strcmp(argv[1], "-f") ?
+					   "\"-f\" needs a file" : "expected \"-f FILE\"");
+		if (argc > 3)
+			return usage_error(&apply, "unexpected argument \"%s\"", argv[3]);
+		return batch(argv[2]);
+	}
+	for (j = 0; j < ARRAY_SIZE(objects); j++)
+		if (!strcmp(argv[0], objects[j].name))
+			return dispatch(objects[j].name, objects[j].cmds,
+					*objects[j].ncmds, argc - 1, argv + 1);
+
+	fprintf(stderr, "splicerctl: unknown object \"%s\"\n", argv[0]);
+	short_usage(stderr);
+	return EXIT_USAGE;
+}
+
+#define BATCH_WORDS 64
+
+/*
+ * Run FILE's lines as commands, stopping at the first that fails. Blank
+ * lines and text after '#' are ignored; words are separated by blanks.
+ * One netlink socket serves every line.
+ */
+static int batch_pass(FILE *f, const char *name)
+{
+	char *line = NULL, *copy = NULL;
+	unsigned int lineno = 0;
+	size_t cap = 0;
+	int rc = EXIT_OK;
+
+	while (getline(&line, &cap, f) > 0) {
+		char *argv[BATCH_WORDS + 1], *word, *save = NULL;
+		int argc = 0;
+
+		lineno++;
+		line[strcspn(line, "#\r\n")] = '\0';
+		free(copy);
+		copy = strdup(line);
+		for (word = strtok_r(line, " \t", &save); word;
+		     word = strtok_r(NULL, " \t", &save)) {
+			if (argc == BATCH_WORDS) {
+				fprintf(stderr, "splicerctl: %s:%u: more than %d words\n",
+					name, lineno, BATCH_WORDS);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			argv[argc++] = word;
+		}
+		if (!argc)
+			continue;
+		argv[argc] = NULL;
+		rc = run_command(argc, argv, true);
+		if (check_only && rc == EXIT_FAIL)
+			rc = EXIT_OK;	/* parsed fine, stopped at nl_get() */
+		if (rc) {
+			fprintf(stderr, "splicerctl: %s:%u: %s \"%s\"%s\n", name, lineno,
+				check_only ? "in" : "stopped at", copy ? copy : "",
+				check_only ? "; nothing was changed" : "");
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "splicerctl: %s: %s\n", name, strerror(errno));
+		rc = EXIT_FAIL;
+	}
+out:
+	free(line);
+	free(copy);
+	return rc;
+}
+
+static int batch(const char *file)
+{
+	const char *name = strcmp(file, "-") ? file : "<stdin>";
+	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	FILE *tmp = NULL;
+	int rc;
+
+	if (!f) {
+		fprintf(stderr, "splicerctl: %s: %s\n", file, strerror(errno));
+		return EXIT_FAIL;
+	}
+	/* Stdin can be read once only: keep a copy for the second pass. */
+	if (f == stdin) {
+		char chunk[4096];
+		size_t n;
+
+		tmp = tmpfile();
+		if (!tmp) {
+			fprintf(stderr, "splicerctl: %s: %s\n", name, strerror(errno));
+			return EXIT_FAIL;
+		}
+		while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+			fwrite(chunk, 1, n, tmp);
+		rewind(tmp);
+		f = tmp;
+	}
+	check_only = true;
+	rc = batch_pass(f, name);
+	check_only = false;
+	if (!rc) {
+		rewind(f);
+		rc = batch_pass(f, name);
+	}
+	fclose(f);
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
-	int i;
-	size_t j;
+	const char *batch_file = NULL;
+	int i, rc;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *o = argv[i];
@@ -233,13 +385,20 @@ int main(int argc, char **argv)
 			   !strcmp(o, "-stats")) {
 			opts.stats = true;
 		} else if (!strcmp(o, "-n") || !strcmp(o, "--netns") ||
-			   !strcmp(o, "-netns")) {
+			   !strcmp(o, "-netns") || !strcmp(o, "-b") ||
+			   !strcmp(o, "--batch") || !strcmp(o, "-batch")) {
+			bool ns = o[strspn(o, "-")] == 'n';
+
 			if (++i >= argc) {
-				fprintf(stderr, "splicerctl: \"%s\" needs a network namespace\n", o);
+				fprintf(stderr, "splicerctl: \"%s\" needs %s\n", o,
+					ns ? "a network namespace" : "a file");
 				short_usage(stderr);
 				return EXIT_USAGE;
 			}
-			opts.netns = argv[i];
+			if (ns)
+				opts.netns = argv[i];
+			else
+				batch_file = argv[i];
 		} else if (!strcmp(o, "-h") || !strcmp(o, "--help") ||
 			   !strcmp(o, "-help")) {
 			help(stdout);
@@ -259,20 +418,32 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (i >= argc) {
+	if (batch_file) {
+		if (i < argc) {
+			fprintf(stderr, "splicerctl: \"-b FILE\" takes no command, "
+				"got \"%s\"\n", argv[i]);
+			short_usage(stderr);
+			return EXIT_USAGE;
+		}
+		if (opts.json) {
+			fprintf(stderr, "splicerctl: -j cannot be combined with -b "
+				"(one JSON document per run)\n");
+			short_usage(stderr);
+			return EXIT_USAGE;
+		}
+		rc = batch(batch_file);
+	} else if (i >= argc) {
 		short_usage(stderr);
 		return EXIT_USAGE;
+	} else {
+		if (opts.json && !strcmp(argv[i], "apply")) {
+			fprintf(stderr, "splicerctl: -j cannot be combined with apply "
+				"(one JSON document per run)\n");
+			return EXIT_USAGE;
+		}
+		rc = run_command(argc - i, argv + i, false);
 	}
-	if (!strcmp(argv[i], "help")) {
-		help(stdout);
-		return EXIT_OK;
-	}
-	for (j = 0; j < ARRAY_SIZE(objects); j++)
-		if (!strcmp(argv[i], objects[j].name))
-			return dispatch(objects[j].name, objects[j].cmds,
-					*objects[j].ncmds, argc - i - 1, argv + i + 1);
-
-	fprintf(stderr, "splicerctl: unknown object \"%s\"\n", argv[i]);
-	short_usage(stderr);
-	return EXIT_USAGE;
+	if (nl_opened)
+		nlx_close(&nl);
+	return rc;
 }

@@ -39,6 +39,7 @@ struct service {
 	uint32_t header_timeout;	/* ms */
 	uint32_t connect_timeout;	/* ms */
 	uint32_t server_timeout;	/* ms */
+	uint32_t idle_timeout;		/* ms */
 	uint32_t retries;
 	struct counters stats;		/* bit STATS */
 };

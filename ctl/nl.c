@@ -9,6 +9,7 @@
  * NLMSG_DONE, a sequence check that skips anything stale, and a DUMP_INTR
  * callback so interrupted dumps can be restarted.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -198,6 +199,7 @@ static const char *const svc_names[] = {
 	[SPLICER_SVC_A_RETRIES] = "RETRIES",
 	[SPLICER_SVC_A_STATS] = "STATS",
 	[SPLICER_SVC_A_PAD] = "PAD",
+	[SPLICER_SVC_A_IDLE_TIMEOUT] = "IDLE_TIMEOUT",
 };
 
 static const char *const pool_names[] = {
@@ -333,40 +335,59 @@ static void append(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Does msg name 'word' as a word of its own ("POOL: no such pool")? */
+static bool mentions(const char *msg, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = strstr(msg, word); n && p; p = strstr(p + 1, word)) {
+		char before = p == msg ? ' ' : p[-1], after = p[n];
+
+		if (!isalnum((unsigned char)before) && before != '_' &&
+		    !isalnum((unsigned char)after) && after != '_')
+			return true;
+	}
+	return false;
+}
+
 void nlx_format_error(const struct nlx_ext *ext, const void *req, size_t reqlen,
 		      const char *what, char *buf, size_t len)
 {
 	char details[192] = "", name[32];
-	const char *body = ext->msg;
+	const char *msg = ext->msg;
 	int err = -ext->error;
 
-
 	/* The module prefixes its messages (NL_SET_ERR_MSG_MOD); we don't. */
-	if (!strncmp(body, PREFIX, strlen(PREFIX)))
-		body += strlen(PREFIX);
-	if (!*body)
-		body = what ? what : "request failed";
+	if (!strncmp(msg, PREFIX, strlen(PREFIX)))
+		msg += strlen(PREFIX);
+	if (!what || !*what)
+		what = *msg ? NULL : "request failed";
 
+	/* Name the attribute unless the message already does. */
 	if (ext->has_offs) {
 		nlx_attr_at(req, reqlen, ext->offs, name, sizeof(name));
-		if (*name)
+		if (*name && !mentions(msg, name))
 			append(details, sizeof(details), "attribute %s", name);
 	}
 	if (ext->has_miss_type) {
 		nlx_attr_in(req, reqlen, ext->has_miss_nest ? ext->miss_nest : 0,
 			    ext->miss_type, name, sizeof(name));
-		append(details, sizeof(details), "missing attribute %s", name);
+		if (!mentions(msg, name))
+			append(details, sizeof(details), "missing attribute %s", name);
 	}
 	if (ext->has_range_u)
-		append(details, sizeof(details), "valid %llu..%llu", (unsigned long long)ext->min_u,
-		       (unsigned long long)ext->max_u);
+		append(details, sizeof(details), "valid %llu..%llu",
+		       (unsigned long long)ext->min_u, (unsigned long long)ext->max_u);
 	else if (ext->has_range_s)
-		append(details, sizeof(details), "valid %lld..%lld", (long long)ext->min_s,
-		       (long long)ext->max_s);
+		append(details, sizeof(details), "valid %lld..%lld",
+		       (long long)ext->min_s, (long long)ext->max_s);
 	if (ext->has_len && ext->max_len)
-		append(details, sizeof(details), "length %u..%u", ext->min_len, ext->max_len);
+		append(details, sizeof(details), "length %u..%u",
+		       ext->min_len, ext->max_len);
 
-	snprintf(buf, len, "%s%s%s%s: %s%s", body,
+	snprintf(buf, len, "%s%s%s%s%s%s: %s%s",
+		 what ? what : "", what && *msg ? ": " : "", msg,
 		 *details ? " (" : "", details, *details ? ")" : "",
 		 err > 0 ? strerror(err) : "unknown error",
 		 err == EPERM || err == EACCES ?
@@ -588,9 +609,10 @@ int nlx_dump(struct nlx *nl, struct nl_msg *msg, nlx_reply_fn fn,
 	if (err && r.ext.error)
 		report(&r, msg, what);
 	else if (!err && r.intr)
-		fprintf(stderr, "splicerctl: warning: %s: the configuration kept changing "
-			"during %d attempts; this listing may be inconsistent\n",
-			what, NLX_DUMP_ATTEMPTS);
+		fprintf(stderr, "splicerctl: warning: %s: the configuration changed "
+			"while being listed, %d time%s in a row; this listing may be "
+			"inconsistent\n", what, NLX_DUMP_ATTEMPTS,
+			NLX_DUMP_ATTEMPTS == 1 ? "" : "s");
 	nlmsg_free(msg);
 	return err;
 }

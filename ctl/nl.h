@@ -53,7 +53,9 @@ int nlx_doit(struct nlx *nl, struct nl_msg *msg, nlx_reply_fn fn, void *arg,
  * (NLM_F_DUMP_INTR), call reset(arg) and start over, up to
  * NLX_DUMP_ATTEMPTS times in all, then keep the last result and warn.
  */
+#ifndef NLX_DUMP_ATTEMPTS
 #define NLX_DUMP_ATTEMPTS 5
+#endif
 int nlx_dump(struct nlx *nl, struct nl_msg *msg, nlx_reply_fn fn,
 	     void (*reset)(void *arg), void *arg, const char *what);
 
@@ -96,8 +98,10 @@ void nlx_attr_in(const void *req, size_t len, uint32_t nest_offs,
 
 /*
  * The line printed for a failed request, without the "splicerctl: "
- * prefix: the kernel's message (or 'what'), details in parentheses, then
- * strerror. 'req' may be NULL.
+ * prefix: 'what' (the command, e.g. 'pool add "app"'), the kernel's
+ * message, details in parentheses (the attribute at NLMSGERR_ATTR_OFFS
+ * unless the message names it, a missing attribute, a valid range), then
+ * strerror. 'what' and 'req' may be NULL.
  */
 void nlx_format_error(const struct nlx_ext *ext, const void *req, size_t reqlen,
 		      const char *what, char *buf, size_t len);

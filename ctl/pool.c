@@ -92,9 +92,15 @@ static void pool_reset(void *arg)
 	LIST_FREE((struct pool_list *)arg);
 }
 
+int pool_dump(struct nlx *nl, struct pool_list *list)
+{
+	return nlx_dump(nl, nlx_msg(nl, SPLICER_CMD_POOL_GET), pool_reply,
+			pool_reset, list, "pool show");
+}
+
 /* ---- output ---------------------------------------------------------- */
 
-static void pool_print(const struct pool *p)
+void pool_print(const struct pool *p)
 {
 	const char *balance = balance_name(p->balance);
 	char num[16];
@@ -127,23 +133,39 @@ static void pool_print(const struct pool *p)
 
 /* ---- commands -------------------------------------------------------- */
 
+int pool_check(struct nlx *nl, const char *name)
+{
+	struct pool key = { 0 };
+	struct nl_msg *msg;
+	char what[64];
+
+	snprintf(key.name, sizeof(key.name), "%s", name);
+	snprintf(what, sizeof(what), "pool show \"%s\"", name);
+	msg = nlx_msg(nl, SPLICER_CMD_POOL_GET);
+	if (msg && pool_put(msg, &key)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return nlx_doit(nl, msg, NULL, NULL, what);
+}
+
 static int send_pool(uint8_t nlcmd, const struct pool *p, const char *verb)
 {
 	struct nl_msg *msg;
-	struct nlx nl;
+	struct nlx *nl;
 	char what[64];
 	int err;
 
-	if (open_nl(&nl))
+	nl = nl_get();
+	if (!nl)
 		return EXIT_FAIL;
 	snprintf(what, sizeof(what), "pool %s \"%s\"", verb, p->name);
-	msg = nlx_msg(&nl, nlcmd);
+	msg = nlx_msg(nl, nlcmd);
 	if (msg && pool_put(msg, p)) {
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	err = nlx_doit(&nl, msg, NULL, NULL, what);
-	nlx_close(&nl);
+	err = nlx_doit(nl, msg, NULL, NULL, what);
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -197,7 +219,7 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 	struct pool_list list = { 0 };
 	struct pool key = { 0 };
 	struct nl_msg *msg;
-	struct nlx nl;
+	struct nlx *nl;
 	size_t i;
 	int err;
 
@@ -208,19 +230,20 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 		if (err)
 			return err;
 	}
-	if (open_nl(&nl))
+	nl = nl_get();
+	if (!nl)
 		return EXIT_FAIL;
 
 	if (argc) {
 		char what[64];
 
 		snprintf(what, sizeof(what), "pool show \"%s\"", key.name);
-		msg = nlx_msg(&nl, SPLICER_CMD_POOL_GET);
+		msg = nlx_msg(nl, SPLICER_CMD_POOL_GET);
 		if (msg && pool_put(msg, &key)) {
 			nlmsg_free(msg);
 			msg = NULL;
 		}
-		err = nlx_doit(&nl, msg, pool_reply, &list, what);
+		err = nlx_doit(nl, msg, pool_reply, &list, what);
 		if (!err && list.n != 1) {
 			fprintf(stderr, "splicerctl: %s: unexpected reply from the kernel\n",
 				what);
@@ -229,8 +252,7 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 		if (!err)
 			pool_print(&list.v[0]);
 	} else {
-		err = nlx_dump(&nl, nlx_msg(&nl, SPLICER_CMD_POOL_GET), pool_reply,
-			       pool_reset, &list, "pool show");
+		err = pool_dump(nl, &list);
 		if (!err) {
 			if (opts.json)
 				json_open_array(NULL);
@@ -243,7 +265,6 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 	if (!err && opts.json)
 		json_end();
 	LIST_FREE(&list);
-	nlx_close(&nl);
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 

@@ -151,7 +151,7 @@ int server_dump(struct nlx *nl, const char *pool, struct server_list *list)
 
 /* ---- output ---------------------------------------------------------- */
 
-static void server_print(const struct server *s)
+void server_print(const struct server *s)
 {
 	const char *state = state_name(s->state);
 	char buf[ADDRPORT_STR_MAX], num[16];
@@ -220,20 +220,20 @@ static int pool_and_name(const struct cmd *cmd, int argc, char **argv,
 static int send_server(uint8_t nlcmd, const struct server *s, const char *verb)
 {
 	struct nl_msg *msg;
-	struct nlx nl;
+	struct nlx *nl;
 	char what[96];
 	int err;
 
-	if (open_nl(&nl))
+	nl = nl_get();
+	if (!nl)
 		return EXIT_FAIL;
 	snprintf(what, sizeof(what), "server %s \"%s\" \"%s\"", verb, s->pool, s->name);
-	msg = nlx_msg(&nl, nlcmd);
+	msg = nlx_msg(nl, nlcmd);
 	if (msg && server_put(msg, s)) {
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	err = nlx_doit(&nl, msg, NULL, NULL, what);
-	nlx_close(&nl);
+	err = nlx_doit(nl, msg, NULL, NULL, what);
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -293,7 +293,7 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 	struct server_list list = { 0 };
 	struct server key = { 0 };
 	struct nl_msg *msg;
-	struct nlx nl;
+	struct nlx *nl;
 	size_t i;
 	int err;
 
@@ -308,7 +308,8 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 		if (err)
 			return err;
 	}
-	if (open_nl(&nl))
+	nl = nl_get();
+	if (!nl)
 		return EXIT_FAIL;
 
 	if (argc == 2) {
@@ -316,12 +317,12 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 
 		snprintf(what, sizeof(what), "server show \"%s\" \"%s\"",
 			 key.pool, key.name);
-		msg = nlx_msg(&nl, SPLICER_CMD_SERVER_GET);
+		msg = nlx_msg(nl, SPLICER_CMD_SERVER_GET);
 		if (msg && server_put(msg, &key)) {
 			nlmsg_free(msg);
 			msg = NULL;
 		}
-		err = nlx_doit(&nl, msg, server_reply, &list, what);
+		err = nlx_doit(nl, msg, server_reply, &list, what);
 		if (!err && list.n != 1) {
 			fprintf(stderr, "splicerctl: %s: unexpected reply from the kernel\n",
 				what);
@@ -330,7 +331,10 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 		if (!err)
 			server_print(&list.v[0]);
 	} else {
-		err = server_dump(&nl, argc ? key.pool : NULL, &list);
+		err = server_dump(nl, argc ? key.pool : NULL, &list);
+		/* An empty listing: say so if the pool itself is missing. */
+		if (!err && argc && !list.n)
+			err = pool_check(nl, key.pool);
 		if (!err) {
 			if (opts.json)
 				json_open_array(NULL);
@@ -343,7 +347,6 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 	if (!err && opts.json)
 		json_end();
 	LIST_FREE(&list);
-	nlx_close(&nl);
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 

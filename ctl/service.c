@@ -21,6 +21,7 @@ static const struct kw add_kws[] = {
 	KW("header-timeout", KW_DURATION, HEADER_TIMEOUT, header_timeout),
 	KW("connect-timeout", KW_DURATION, CONNECT_TIMEOUT, connect_timeout),
 	KW("server-timeout", KW_DURATION, SERVER_TIMEOUT, server_timeout),
+	KW("idle-timeout", KW_DURATION, IDLE_TIMEOUT, idle_timeout),
 	KW("retries", KW_U32, RETRIES, retries),
 };
 
@@ -32,6 +33,7 @@ static const struct kw set_kws[] = {
 	KW("header-timeout", KW_DURATION, HEADER_TIMEOUT, header_timeout),
 	KW("connect-timeout", KW_DURATION, CONNECT_TIMEOUT, connect_timeout),
 	KW("server-timeout", KW_DURATION, SERVER_TIMEOUT, server_timeout),
+	KW("idle-timeout", KW_DURATION, IDLE_TIMEOUT, idle_timeout),
 	KW("retries", KW_U32, RETRIES, retries),
 };
 
@@ -63,6 +65,8 @@ static int service_put(struct nl_msg *msg, const struct service *s)
 		err |= nla_put_u32(msg, SPLICER_SVC_A_CONNECT_TIMEOUT, s->connect_timeout);
 	if (HAS(s, SPLICER_SVC_A_SERVER_TIMEOUT))
 		err |= nla_put_u32(msg, SPLICER_SVC_A_SERVER_TIMEOUT, s->server_timeout);
+	if (HAS(s, SPLICER_SVC_A_IDLE_TIMEOUT))
+		err |= nla_put_u32(msg, SPLICER_SVC_A_IDLE_TIMEOUT, s->idle_timeout);
 	if (HAS(s, SPLICER_SVC_A_RETRIES))
 		err |= nla_put_u32(msg, SPLICER_SVC_A_RETRIES, s->retries);
 	nla_nest_end(msg, nest);
@@ -78,6 +82,7 @@ static struct nla_policy svc_policy[SPLICER_SVC_A_MAX + 1] = {
 	[SPLICER_SVC_A_SERVER_TIMEOUT] = { .type = NLA_U32 },
 	[SPLICER_SVC_A_RETRIES] = { .type = NLA_U32 },
 	[SPLICER_SVC_A_STATS] = { .type = NLA_NESTED },
+	[SPLICER_SVC_A_IDLE_TIMEOUT] = { .type = NLA_U32 },
 };
 
 static void get_name(const struct nlattr *a, char dst[SPLICER_NAME_MAX])
@@ -94,6 +99,7 @@ static int service_parse(const struct nlattr *nest, struct service *s)
 		[SPLICER_SVC_A_CONNECT_TIMEOUT] = &s->connect_timeout,
 		[SPLICER_SVC_A_SERVER_TIMEOUT] = &s->server_timeout,
 		[SPLICER_SVC_A_RETRIES] = &s->retries,
+		[SPLICER_SVC_A_IDLE_TIMEOUT] = &s->idle_timeout,
 	};
 	int i;
 
@@ -165,7 +171,7 @@ int service_dump(struct nlx *nl, struct service_list *list)
 
 /* ---- output ---------------------------------------------------------- */
 
-static void service_print(const struct service *s)
+void service_print(const struct service *s)
 {
 	static const struct {
 		int attr;
@@ -176,11 +182,12 @@ static void service_print(const struct service *s)
 		{ SPLICER_SVC_A_HEADER_TIMEOUT, "header_timeout", "header-timeout", true },
 		{ SPLICER_SVC_A_CONNECT_TIMEOUT, "connect_timeout", "connect-timeout", true },
 		{ SPLICER_SVC_A_SERVER_TIMEOUT, "server_timeout", "server-timeout", true },
+		{ SPLICER_SVC_A_IDLE_TIMEOUT, "idle_timeout", "idle-timeout", true },
 		{ SPLICER_SVC_A_RETRIES, "retries", "retries", false },
 	};
 	const uint32_t vals[] = {
 		s->head_max, s->header_timeout, s->connect_timeout,
-		s->server_timeout, s->retries,
+		s->server_timeout, s->idle_timeout, s->retries,
 	};
 	char buf[ADDRPORT_STR_MAX];
 	size_t i;
@@ -228,20 +235,20 @@ static void service_print(const struct service *s)
 static int send_service(uint8_t nlcmd, const struct service *s, const char *verb)
 {
 	struct nl_msg *msg;
-	struct nlx nl;
+	struct nlx *nl;
 	char what[64];
 	int err;
 
-	if (open_nl(&nl))
+	nl = nl_get();
+	if (!nl)
 		return EXIT_FAIL;
 	snprintf(what, sizeof(what), "service %s \"%s\"", verb, s->name);
-	msg = nlx_msg(&nl, nlcmd);
+	msg = nlx_msg(nl, nlcmd);
 	if (msg && service_put(msg, s)) {
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	err = nlx_doit(&nl, msg, NULL, NULL, what);
-	nlx_close(&nl);
+	err = nlx_doit(nl, msg, NULL, NULL, what);
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -299,7 +306,7 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 	struct service_list list = { 0 };
 	struct service key = { 0 };
 	struct nl_msg *msg;
-	struct nlx nl;
+	struct nlx *nl;
 	size_t i;
 	int err;
 
@@ -310,19 +317,20 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 		if (err)
 			return err;
 	}
-	if (open_nl(&nl))
+	nl = nl_get();
+	if (!nl)
 		return EXIT_FAIL;
 
 	if (argc) {
 		char what[64];
 
 		snprintf(what, sizeof(what), "service show \"%s\"", key.name);
-		msg = nlx_msg(&nl, SPLICER_CMD_SERVICE_GET);
+		msg = nlx_msg(nl, SPLICER_CMD_SERVICE_GET);
 		if (msg && service_put(msg, &key)) {
 			nlmsg_free(msg);
 			msg = NULL;
 		}
-		err = nlx_doit(&nl, msg, service_reply, &list, what);
+		err = nlx_doit(nl, msg, service_reply, &list, what);
 		if (!err && list.n != 1) {
 			fprintf(stderr, "splicerctl: %s: unexpected reply from the kernel\n",
 				what);
@@ -331,7 +339,7 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 		if (!err)
 			service_print(&list.v[0]);
 	} else {
-		err = service_dump(&nl, &list);
+		err = service_dump(nl, &list);
 		if (!err) {
 			if (opts.json)
 				json_open_array(NULL);
@@ -344,16 +352,16 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 	if (!err && opts.json)
 		json_end();
 	LIST_FREE(&list);
-	nlx_close(&nl);
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 
 const struct cmd service_cmds[] = {
 	{ "add", "service add NAME listen ADDR:PORT pool POOL [head-max BYTES] "
-	  "[header-timeout DUR] [connect-timeout DUR] [server-timeout DUR] [retries N]",
-	  cmd_add },
+	  "[header-timeout DUR] [connect-timeout DUR] [server-timeout DUR] "
+	  "[idle-timeout DUR] [retries N]", cmd_add },
 	{ "set", "service set NAME [pool POOL] [head-max BYTES] [header-timeout DUR] "
-	  "[connect-timeout DUR] [server-timeout DUR] [retries N]", cmd_set },
+	  "[connect-timeout DUR] [server-timeout DUR] [idle-timeout DUR] [retries N]",
+	  cmd_set },
 	{ "del|delete", "service del NAME", cmd_del },
 	{ "show|list|ls", "service show [NAME]", cmd_show },
 };

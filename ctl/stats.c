@@ -36,51 +36,89 @@ int counters_parse(const struct nlattr *nest, struct counters *c)
 	return 0;
 }
 
-/* Plain output puts related counters on one line. */
-static int counter_group(unsigned int type)
+/*
+ * Display order: traffic, failures, generated responses by status code,
+ * then any counter this tool does not know yet, by type. Plain output
+ * starts a new line at each group.
+ */
+static const struct {
+	unsigned int type;
+	int group;
+} known_order[] = {
+	{ SPLICER_CNT_CONNS, 0 },
+	{ SPLICER_CNT_ACTIVE, 0 },
+	{ SPLICER_CNT_REQUESTS, 0 },
+	{ SPLICER_CNT_BYTES_IN, 0 },
+	{ SPLICER_CNT_BYTES_OUT, 0 },
+	{ SPLICER_CNT_CONNECT_FAIL, 1 },
+	{ SPLICER_CNT_RETRIES, 1 },
+	{ SPLICER_CNT_RESP_400, 2 },
+	{ SPLICER_CNT_RESP_408, 2 },
+	{ SPLICER_CNT_RESP_431, 2 },
+	{ SPLICER_CNT_RESP_501, 2 },
+	{ SPLICER_CNT_RESP_502, 2 },
+	{ SPLICER_CNT_RESP_503, 2 },
+	{ SPLICER_CNT_RESP_504, 2 },
+	{ SPLICER_CNT_RESP_505, 2 },
+};
+
+/* The present counters of c in display order; returns how many. */
+static size_t display_order(const struct counters *c, unsigned int *types,
+			    int *groups)
 {
-	if (type <= SPLICER_CNT_BYTES_OUT)
-		return 0;
-	if (type <= SPLICER_CNT_RETRIES)
-		return 1;
-	if (type <= SPLICER_CNT_RESP_505)
-		return 2;
-	return 3;
+	uint64_t left = c->present;
+	size_t i, n = 0;
+	unsigned int t;
+
+	for (i = 0; i < ARRAY_SIZE(known_order); i++) {
+		t = known_order[i].type;
+		if (left & (1ull << t)) {
+			types[n] = t;
+			groups[n++] = known_order[i].group;
+			left &= ~(1ull << t);
+		}
+	}
+	for (t = 0; t < COUNTERS_MAX; t++) {
+		if (left & (1ull << t)) {
+			types[n] = t;
+			groups[n++] = 3;
+		}
+	}
+	return n;
 }
 
 void counters_print_plain(const struct counters *c, const char *indent)
 {
-	int group = -1;
-	unsigned int t;
+	unsigned int types[COUNTERS_MAX];
+	int groups[COUNTERS_MAX];
+	size_t i, n = display_order(c, types, groups);
 	char buf[16];
 
-	for (t = 0; t < COUNTERS_MAX; t++) {
-		if (!(c->present & (1ull << t)))
-			continue;
-		if (counter_group(t) != group) {
-			if (group >= 0)
+	for (i = 0; i < n; i++) {
+		if (!i || groups[i] != groups[i - 1]) {
+			if (i)
 				putchar('\n');
 			fputs(indent, stdout);
-			group = counter_group(t);
 		} else {
 			putchar(' ');
 		}
-		printf("%s %llu", counter_name(t, buf, sizeof(buf)),
-		       (unsigned long long)c->v[t]);
+		printf("%s %llu", counter_name(types[i], buf, sizeof(buf)),
+		       (unsigned long long)c->v[types[i]]);
 	}
-	if (group >= 0)
+	if (n)
 		putchar('\n');
 }
 
 void counters_print_json(const char *key, const struct counters *c)
 {
-	unsigned int t;
+	unsigned int types[COUNTERS_MAX];
+	int groups[COUNTERS_MAX];
+	size_t i, n = display_order(c, types, groups);
 	char buf[16];
 
 	json_open_object(key);
-	for (t = 0; t < COUNTERS_MAX; t++)
-		if (c->present & (1ull << t))
-			json_uint(counter_name(t, buf, sizeof(buf)), c->v[t]);
+	for (i = 0; i < n; i++)
+		json_uint(counter_name(types[i], buf, sizeof(buf)), c->v[types[i]]);
 	json_close_object();
 }
 
@@ -120,21 +158,22 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 	struct server_list servers = { 0 };
 	struct totals totals = { 0 };
 	char title[96];
-	struct nlx nl;
+	struct nlx *nl;
 	size_t i;
 	int err;
 
 	if (argc)
 		return usage_error(cmd, "unexpected argument \"%s\"", argv[0]);
-	if (open_nl(&nl))
+	nl = nl_get();
+	if (!nl)
 		return EXIT_FAIL;
 
-	err = nlx_doit(&nl, nlx_msg(&nl, SPLICER_CMD_STATS_GET), totals_reply,
+	err = nlx_doit(nl, nlx_msg(nl, SPLICER_CMD_STATS_GET), totals_reply,
 		       &totals, "stats");
 	if (!err)
-		err = service_dump(&nl, &services);
+		err = service_dump(nl, &services);
 	if (!err)
-		err = server_dump(&nl, NULL, &servers);
+		err = server_dump(nl, NULL, &servers);
 	if (err)
 		goto out;
 
@@ -178,7 +217,6 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 out:
 	LIST_FREE(&services);
 	LIST_FREE(&servers);
-	nlx_close(&nl);
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 

@@ -80,8 +80,11 @@ struct kw {
 int parse_keywords(const struct cmd *cmd, const struct kw *kws, size_t nkws,
 		   int argc, char **argv, void *obj, uint32_t *has);
 
-/* Open the netlink socket for a command; prints why not. 0 or EXIT_FAIL. */
-int open_nl(struct nlx *nl);
+/*
+ * The netlink socket, opened on first use and shared by every command of
+ * this run (a batch runs many); NULL after printing why it cannot be.
+ */
+struct nlx *nl_get(void);
 
 /* Objects. */
 extern const struct cmd service_cmds[];
@@ -92,10 +95,19 @@ extern const struct cmd server_cmds[];
 extern const size_t server_ncmds;
 extern const struct cmd stats_cmds[];
 extern const size_t stats_ncmds;
+extern const struct cmd dump_cmds[];
+extern const size_t dump_ncmds;
 
 /* Shared between objects (service.c, server.c, stats.c). */
 int service_dump(struct nlx *nl, struct service_list *list);
 int server_dump(struct nlx *nl, const char *pool, struct server_list *list);
+int pool_dump(struct nlx *nl, struct pool_list *list);
+/* One object in the current format (plain line, or JSON object). */
+void service_print(const struct service *s);
+void pool_print(const struct pool *p);
+void server_print(const struct server *s);
+/* 0 if pool 'name' exists, else a negative errno (printed). */
+int pool_check(struct nlx *nl, const char *name);
 int counters_parse(const struct nlattr *nest, struct counters *c);
 void counters_print_plain(const struct counters *c, const char *indent);
 void counters_print_json(const char *key, const struct counters *c);

@@ -167,8 +167,31 @@ static void test_error_with_message(bool capped)
 	CHECK(!strcmp(ext.msg, "splicer: pool \"app\": no such pool"), "msg \"%s\"", ext.msg);
 	CHECK(ext.has_offs && ext.offs == off_pool, "offs %u", ext.offs);
 	line = format(&ext, "service add \"web\"");
+	CHECK(!strcmp(line, "service add \"web\": pool \"app\": no such pool "
+		      "(attribute POOL): No such file or directory"), "line \"%s\"", line);
+	line = format(&ext, NULL);
 	CHECK(!strcmp(line, "pool \"app\": no such pool (attribute POOL): "
 		      "No such file or directory"), "line \"%s\"", line);
+
+	/* A message that names the attribute itself is not annotated. */
+	start_error(-ENOENT, capped);
+	MSG("splicer: POOL: no such pool");
+	put_u32(NLMSGERR_ATTR_OFFS, off_pool);
+	finish(true);
+	CHECK(!nlx_parse_ack(hdr(), &ext), "parse");
+	line = format(&ext, "service add \"web\"");
+	CHECK(!strcmp(line, "service add \"web\": POOL: no such pool: "
+		      "No such file or directory"), "line \"%s\"", line);
+
+	/* ... but a mere substring does not count as naming it. */
+	start_error(-EINVAL, capped);
+	MSG("SPOOLED");
+	put_u32(NLMSGERR_ATTR_OFFS, off_pool);
+	finish(true);
+	CHECK(!nlx_parse_ack(hdr(), &ext), "parse");
+	line = format(&ext, NULL);
+	CHECK(!strcmp(line, "SPOOLED (attribute POOL): Invalid argument"),
+	      "line \"%s\"", line);
 }
 
 static void test_error_bare(void)
@@ -236,6 +259,23 @@ static void test_missing(void)
 	line = format(&ext, NULL);
 	CHECK(!strcmp(line, "missing object (missing attribute SERVER): "
 		      "Invalid argument"), "line \"%s\"", line);
+
+	start_error(-EINVAL, true);
+	MSG("missing attribute NAME");
+	put_u32(NLMSGERR_ATTR_MISS_TYPE, SPLICER_SVC_A_NAME);
+	put_u32(NLMSGERR_ATTR_MISS_NEST, off_service);
+	finish(true);
+	CHECK(!nlx_parse_ack(hdr(), &ext), "parse");
+	line = format(&ext, "service del \"web\"");
+	CHECK(!strcmp(line, "service del \"web\": missing attribute NAME: "
+		      "Invalid argument"), "line \"%s\"", line);
+
+	/* Neither a message nor a what. */
+	start_error(-EINVAL, true);
+	finish(false);
+	nlx_parse_ack(hdr(), &ext);
+	line = format(&ext, NULL);
+	CHECK(!strcmp(line, "request failed: Invalid argument"), "line \"%s\"", line);
 }
 
 static void test_policy(void)
@@ -288,8 +328,8 @@ static void test_ack_and_done(void)
 	CHECK(ext.error == -ENOENT && !strcmp(ext.msg, "splicer: pool \"nope\": no such pool"),
 	      "done fields %d \"%s\"", ext.error, ext.msg);
 	line = format(&ext, "server show");
-	CHECK(!strcmp(line, "pool \"nope\": no such pool: No such file or directory"),
-	      "line \"%s\"", line);
+	CHECK(!strcmp(line, "server show: pool \"nope\": no such pool: "
+		      "No such file or directory"), "line \"%s\"", line);
 
 	/* Plain DONE, and an empty DONE from an old kernel. */
 	start_done(0, true);

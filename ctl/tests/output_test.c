@@ -106,8 +106,22 @@ static void test_counter_names(void)
 	      "resp_400");
 	CHECK(!strcmp(counter_name(SPLICER_CNT_RESP_504, buf, sizeof(buf)), "resp_504"),
 	      "resp_504");
-	CHECK(!strcmp(counter_name(SPLICER_CNT_MAX + 1, buf, sizeof(buf)), "cnt_15"),
-	      "unknown counter: %s", buf);
+	CHECK(!strcmp(counter_name(SPLICER_CNT_RESP_501, buf, sizeof(buf)), "resp_501"),
+	      "resp_501");
+	CHECK(!strcmp(counter_name(SPLICER_CNT_RESP_505, buf, sizeof(buf)), "resp_505"),
+	      "resp_505");
+	{
+		char want[16], other[16];
+		unsigned int t;
+
+		/* Every counter of the header has a name of its own. */
+		for (t = SPLICER_CNT_CONNS; t <= SPLICER_CNT_MAX; t++)
+			CHECK(strncmp(counter_name(t, buf, sizeof(buf)), "cnt_", 4),
+			      "counter %u has no name", t);
+		snprintf(want, sizeof(want), "cnt_%u", SPLICER_CNT_MAX + 1);
+		CHECK(!strcmp(counter_name(SPLICER_CNT_MAX + 1, other, sizeof(other)), want),
+		      "unknown counter: %s", other);
+	}
 }
 
 int main(void)
