@@ -608,11 +608,13 @@ int nlx_dump(struct nlx *nl, struct nl_msg *msg, nlx_reply_fn fn,
 	}
 	if (err && r.ext.error)
 		report(&r, msg, what);
+	else if (!err && r.intr && NLX_DUMP_ATTEMPTS > 1)
+		fprintf(stderr, "splicerctl: warning: %s: the configuration kept "
+			"changing during %d attempts; this listing may be "
+			"inconsistent\n", what, NLX_DUMP_ATTEMPTS);
 	else if (!err && r.intr)
 		fprintf(stderr, "splicerctl: warning: %s: the configuration changed "
-			"while being listed, %d time%s in a row; this listing may be "
-			"inconsistent\n", what, NLX_DUMP_ATTEMPTS,
-			NLX_DUMP_ATTEMPTS == 1 ? "" : "s");
+			"during the listing; it may be inconsistent\n", what);
 	nlmsg_free(msg);
 	return err;
 }

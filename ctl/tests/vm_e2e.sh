@@ -269,15 +269,15 @@ good=0 badn=0 warned=0 nr_bad=0 nr_warned=0 rounds=0
 while kill -0 "$churn" 2>/dev/null && [ $rounds -lt 15 ]; do
 	rounds=$((rounds + 1))
 	"$ctl" -n "$ns" server show app >"$out" 2>"$err" || badn=$((badn + 1))
-	grep -q 'changed while being listed' "$err" && warned=$((warned + 1))
-	if consistent "$out" || grep -q 'changed while being listed' "$err"; then
+	grep -q 'may be inconsistent' "$err" && warned=$((warned + 1))
+	if consistent "$out" || grep -q 'may be inconsistent' "$err"; then
 		good=$((good + 1))
 	else
 		badn=$((badn + 1))
 		echo "     | inconsistent dump: $(grep -c . "$out") lines"
 	fi
 	"$noretry" -n "$ns" server show app >"$out" 2>"$err"
-	grep -q 'changed while being listed' "$err" && nr_warned=$((nr_warned + 1))
+	grep -q 'may be inconsistent' "$err" && nr_warned=$((nr_warned + 1))
 	consistent "$out" || nr_bad=$((nr_bad + 1))
 done
 if kill -0 "$churn" 2>/dev/null; then
