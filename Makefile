@@ -7,6 +7,8 @@
 #   make check      KUnit and every selftests/*.sh, each in its own VM;
 #                   T=NAME runs only selftests/NAME.sh or the KUnit suite NAME
 #   make demo       selftests/vm/demo.sh in a VM
+#   make fuzz       the libFuzzer harnesses of selftests/fuzz/ on the host,
+#                   300 s each (FUZZ_SECONDS=N); make check runs them 20 s
 #   make deps       install every package the steps above need
 #   make clean
 #
@@ -24,15 +26,16 @@ DEPS = $(TOP)/scripts/deps.sh
 
 .PHONY: all modules ctl kunit check demo deps clean help
 .PHONY: check-kdir deps-build deps-kunit deps-vm deps-check
+.PHONY: fuzz deps-fuzz
 
 all: modules ctl
 
 # Packages first, as prerequisites: make expands a recipe (and so KDIR) only
 # once the prerequisites are done.
-deps-build deps-kunit deps-vm:
+deps-build deps-kunit deps-vm deps-fuzz:
 	@$(DEPS) $(@:deps-%=%)
 deps-check:
-	@$(DEPS) build vm kunit
+	@$(DEPS) build vm kunit fuzz
 
 check-kdir: deps-build
 	@test -f "$(KDIR)/Makefile" || { \
@@ -57,6 +60,9 @@ kunit: check-kdir deps-kunit
 check: deps-check
 	SPLICER_KVER=$(KVER) KDIR=$(KDIR) $(TOP)/selftests/run.sh $(T)
 
+fuzz: deps-fuzz
+	$(TOP)/selftests/fuzz/run.sh $(or $(FUZZ_SECONDS),300)
+
 demo: all deps-vm
 	SPLICER_KVER=$(KVER) $(TOP)/selftests/vm/run.sh $(TOP)/selftests/vm/demo.sh
 
@@ -70,4 +76,4 @@ clean:
 	rm -rf $(TOP)/build
 
 help:
-	@sed -n '2,/^$$/s/^# \{0,1\}//p' $(TOP)/Makefile
+	@sed -n '3,/^$$/s/^# \{0,1\}//p' $(TOP)/Makefile

@@ -21,6 +21,7 @@
 #   SPLICER_TOP   the repo top        SPLICER_KVER  the running kernel version
 #   SPLICER_VM=1                      SPLICER_BENCH 1 with --bench, else 0
 #   HOME=/tmp, and every SPLICER_* variable of the caller's environment.
+# SPLICER_QEMU_ARGS (split on white space) is appended to QEMU's options.
 #
 # Exit status: SCRIPT's own (4 = skip passes through), 124 = timeout,
 # 125 = kernel problem (oops/WARN/BUG/panic... in the console, or the VM died
@@ -278,6 +279,9 @@ main() {
 	local cmdline="console=ttyS0 quiet printk.time=1 oops=panic panic_on_warn=1 panic=-1"
 	cmdline+=" mitigations=off splicer_top=$TOP splicer_job=$run/job"
 	qemu+=(-append "$cmdline")
+	# Extra QEMU options for experiments and debugging (e.g. "-s" for gdb).
+	# shellcheck disable=SC2206 # split on purpose
+	[ -z "${SPLICER_QEMU_ARGS:-}" ] || qemu+=($SPLICER_QEMU_ARGS)
 
 	local start pid tailpid="" rc
 	start=$(date +%s.%N)
