@@ -187,10 +187,12 @@ static void close_server(struct spl_conn *conn, bool abort)
  * Stop everything that can queue the work, close both sockets and drop the
  * base reference. The work's own reference keeps @conn until it returns.
  */
-static void spl_conn_finish(struct spl_conn *conn, bool abort)
+static void spl_conn_finish(struct spl_conn *conn, bool abort, const char *end)
 {
 	struct spl_service *svc = conn->svc;
 
+	spl_flow_end(conn, end);
+	spl_log_conn(conn, end);
 	set_state(conn, SPL_CONN_DONE);
 	timer_shutdown_sync(&conn->timer);
 	close_server(conn, abort);
@@ -237,6 +239,19 @@ static void respond(struct spl_conn *conn, int status)
 	const char *r;
 	u32 len;
 
+	struct spl_log_req first;
+
+	/* the log: which request this answers, if it got that far */
+	if (conn->state == SPL_CONN_RELAY) {
+		spl_flow_answered(conn, status);
+	} else if (conn->state == SPL_CONN_CONNECT || status == 503 || status == 504) {
+		spl_log_req_init(conn, &first, conn->up.buf);
+		spl_log_request(conn, &first, status, true, conn->req.reason,
+				"answered by splicer");
+	} else {
+		spl_log_request(conn, NULL, status, true, conn->req.reason,
+				"answered by splicer");
+	}
 	close_server(conn, true);
 	release_server(conn);
 	conn->status = status;
@@ -280,19 +295,32 @@ static void step_linger(struct spl_conn *conn)
 		conn->discarded += n;
 	}
 done:
-	spl_conn_finish(conn, false);
+	spl_conn_finish(conn, false, "closed after splicer's response");
 	return;
 wait:
 	if (past_deadline(conn))
-		spl_conn_finish(conn, false);
+		spl_conn_finish(conn, false, "closed after splicer's response");
 }
 
 /* ---- choosing and connecting to a server ---- */
 
 static void connect_next(struct spl_conn *conn);
 
+/* Append to the decision the log gives. */
+static __printf(2, 3) void decide(struct spl_conn *conn, const char *fmt, ...)
+{
+	size_t len = strlen(conn->decision);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vscnprintf(conn->decision + len, sizeof(conn->decision) - len, fmt, ap);
+	va_end(ap);
+}
+
 static void connect_failed(struct spl_conn *conn, bool timeout)
 {
+	decide(conn, timeout ? " (timed out)" : " (refused)");
+	conn->srv_name[0] = '\0';
 	conn->timed_out = timeout;
 	count_srv(conn, SPLICER_CNT_CONNECT_FAIL, 1);
 	close_server(conn, true);
@@ -319,9 +347,18 @@ static void connect_next(struct spl_conn *conn)
 		rcu_read_lock();
 		pool = rcu_dereference(svc->pool);
 		srv = pool ? spl_sched_pick(pool, conn->tried, conn->ntried) : NULL;
+		if (pool && !conn->pool_name[0])
+			strscpy(conn->pool_name, pool->name, sizeof(conn->pool_name));
+		if (srv)
+			decide(conn, "%s%s -> %s", conn->ntried ? "; " : "",
+			       READ_ONCE(pool->balance) == SPLICER_BALANCE_LEASTCONN ?
+			       "leastconn" : "roundrobin", srv->name);
+		else
+			decide(conn, "%sno server available", conn->ntried ? "; " : "");
 		rcu_read_unlock();
 		if (!srv)
 			break;
+		strscpy(conn->srv_name, srv->name, sizeof(conn->srv_name));
 		if (conn->ntried)
 			count(conn, SPLICER_CNT_RETRIES, 1);
 		conn->tried[conn->ntried++] = srv;
@@ -346,6 +383,8 @@ static void connect_next(struct spl_conn *conn)
 			spl_conn_queue(conn);
 			return;
 		}
+		decide(conn, " (error %d)", err);
+		conn->srv_name[0] = '\0';
 		conn->timed_out = false;
 		count_srv(conn, SPLICER_CNT_CONNECT_FAIL, 1);
 		close_server(conn, true);
@@ -367,6 +406,7 @@ static void step_connect(struct spl_conn *conn)
 	int state = READ_ONCE(sk->sk_state);
 
 	if (state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT) {
+		conn->t_connect = ktime_get_ns();
 		spl_conn_handoff(conn);
 		return;
 	}
@@ -397,7 +437,9 @@ static void step_head(struct spl_conn *conn)
 			break;
 		if (n <= 0) {
 			/* closed or reset before a whole head: nothing to say */
-			spl_conn_finish(conn, n < 0);
+			spl_conn_finish(conn, n < 0, n < 0 ?
+					"client reset before a whole request" :
+					"client closed before a whole request");
 			return;
 		}
 		up->len += n;
@@ -427,6 +469,8 @@ static void step_head(struct spl_conn *conn)
 
 static void count_bytes(struct spl_conn *conn, u64 up0, u64 down0)
 {
+	conn->bytes_in += conn->up.bytes - up0;
+	conn->bytes_out += conn->down.bytes - down0;
 	count_srv(conn, SPLICER_CNT_BYTES_IN, conn->up.bytes - up0);
 	count_srv(conn, SPLICER_CNT_BYTES_OUT, conn->down.bytes - down0);
 }
@@ -507,7 +551,8 @@ static bool relay_error(struct spl_conn *conn)
 		return false;
 	if (conn->error_now) {
 		if (down->flow == SPL_FLOW_BODY && down->bytes) {
-			spl_conn_finish(conn, true);	/* mid-response: cut */
+			/* mid-response: cut */
+			spl_conn_finish(conn, true, "bad request body during a response");
 			return true;
 		}
 	} else if (!spl_flow_idle(conn) || down->fwd < down->len) {
@@ -536,7 +581,7 @@ static void step_relay(struct spl_conn *conn)
 
 		if (a == SPL_PUMP_SRC_ERR || b == SPL_PUMP_DST_ERR) {
 			count_bytes(conn, up0, down0);	/* the client is gone */
-			spl_conn_finish(conn, true);
+			spl_conn_finish(conn, true, "client went away (reset)");
 			return;
 		}
 		if (a == SPL_PUMP_DST_ERR) {
@@ -563,7 +608,7 @@ static void step_relay(struct spl_conn *conn)
 		}
 		if (up->shut && down->shut) {
 			count_bytes(conn, up0, down0);
-			spl_conn_finish(conn, false);
+			spl_conn_finish(conn, false, "both sides closed");
 			return;
 		}
 		if (a == SPL_PUMP_IDLE && b == SPL_PUMP_IDLE)
@@ -577,8 +622,7 @@ static void step_relay(struct spl_conn *conn)
 			conn->req.reason = "server response timeout";
 			respond(conn, 504);
 		} else {
-			conn->req.reason = "idle timeout";
-			spl_conn_finish(conn, true);
+			spl_conn_finish(conn, true, "idle timeout");
 		}
 		return;
 	}
@@ -594,7 +638,7 @@ static void spl_conn_work(struct work_struct *work)
 
 	if (conn->state != SPL_CONN_DONE) {
 		if (test_bit(SPL_CONN_F_KILL, &conn->flags)) {
-			spl_conn_finish(conn, true);
+			spl_conn_finish(conn, true, "stopped by the administrator");
 		} else {
 			switch (conn->state) {
 			case SPL_CONN_HEAD:

@@ -19,6 +19,7 @@
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 #include "http.h"
+#include "log.h"
 #include "service.h"
 
 enum spl_conn_state {
@@ -99,11 +100,19 @@ struct spl_conn {
 	bool error_now;			/* ...without waiting for the pipeline */
 	u32 discarded;			/* LINGER: bytes read and dropped */
 
-	/* methods of the requests forwarded and not yet answered (flow.c) */
-	u8 pipeline[SPL_PIPELINE_MAX];
+	/* requests forwarded and not yet answered (flow.c) */
+	struct spl_log_req pipeline[SPL_PIPELINE_MAX];
 	u8 pipe_head;
 	u8 pipe_len;
 	u32 requests;			/* request heads forwarded */
+
+	/* for the decision log */
+	char decision[96];		/* why this server, in words */
+	char srv_name[SPLICER_NAME_MAX];
+	char pool_name[SPLICER_NAME_MAX];
+	u64 t_connect;			/* ns: the server connection is up */
+	u64 bytes_in;			/* relayed client -> server */
+	u64 bytes_out;			/* relayed server -> client */
 
 	struct spl_dir up;		/* client -> server; holds the head */
 	struct spl_dir down;		/* server -> client */

@@ -15,28 +15,53 @@
  * (conn->error). A bad response is answered 502.
  */
 #include <linux/string.h>
+#include <linux/ktime.h>
 #include "flow.h"
 #include "rewrite.h"
 #include "stats.h"
 
-/* A pipeline entry: the request's method, and whether it asked to upgrade. */
-#define PIPE_UPGRADE	0x80
-
-static void pipe_push(struct spl_conn *conn, u8 method)
+/* The slot the next request goes to; pipe_push() makes it count. */
+static struct spl_log_req *pipe_next(struct spl_conn *conn)
 {
-	conn->pipeline[(conn->pipe_head + conn->pipe_len) % SPL_PIPELINE_MAX] = method;
+	return &conn->pipeline[(conn->pipe_head + conn->pipe_len) % SPL_PIPELINE_MAX];
+}
+
+static void pipe_push(struct spl_conn *conn)
+{
 	conn->pipe_len++;
 }
 
-static u8 pipe_peek(const struct spl_conn *conn)
+struct spl_log_req *spl_flow_oldest(struct spl_conn *conn)
 {
-	return conn->pipeline[conn->pipe_head];
+	return conn->pipe_len ? &conn->pipeline[conn->pipe_head] : NULL;
 }
 
-static void pipe_pop(struct spl_conn *conn)
+/* The oldest request is answered (or given up on): log it, forget it. */
+static void pipe_pop(struct spl_conn *conn, const char *end)
 {
+	struct spl_log_req *e = spl_flow_oldest(conn);
+
+	spl_log_request(conn, e, e->status, false, NULL, end);
 	conn->pipe_head = (conn->pipe_head + 1) % SPL_PIPELINE_MAX;
 	conn->pipe_len--;
+}
+
+void spl_flow_answered(struct spl_conn *conn, u16 status)
+{
+	struct spl_log_req *e = spl_flow_oldest(conn);
+
+	spl_log_request(conn, e, status, true, conn->req.reason,
+			"answered by splicer");
+	if (e) {
+		conn->pipe_head = (conn->pipe_head + 1) % SPL_PIPELINE_MAX;
+		conn->pipe_len--;
+	}
+}
+
+void spl_flow_end(struct spl_conn *conn, const char *end)
+{
+	while (conn->pipe_len)
+		pipe_pop(conn, end);
 }
 
 static void request_error(struct spl_conn *conn, int status)
@@ -61,6 +86,8 @@ static bool forward_request(struct spl_conn *conn, struct spl_dir *d,
 	enum spl_http_body_kind kind;
 	int n;
 
+	/* the log's copy first: the rewrite moves the head's bytes */
+	spl_log_req_init(conn, pipe_next(conn), d->buf + d->fwd);
 	n = spl_http_rewrite_request(d->buf + d->fwd, head_len,
 				     d->len - d->fwd - head_len,
 				     d->cap - d->fwd, &rw);
@@ -74,8 +101,7 @@ static bool forward_request(struct spl_conn *conn, struct spl_dir *d,
 	d->len += n - head_len;
 	d->fwd += n;
 	d->scan = 0;
-	pipe_push(conn, req->method |
-		  (req->flags & SPL_HTTP_F_UPGRADE ? PIPE_UPGRADE : 0));
+	pipe_push(conn);
 	conn->requests++;
 	spl_conn_count_request(conn);
 
@@ -171,7 +197,7 @@ static void tunnel(struct spl_conn *conn)
 	conn->up.closing = false;
 	conn->up.hold = false;
 	conn->down.flow = SPL_FLOW_TUNNEL;
-	conn->pipe_len = 0;
+	spl_flow_end(conn, "upgraded to a tunnel");
 }
 
 bool spl_frame_down(struct spl_conn *conn, struct spl_dir *d)
@@ -179,6 +205,7 @@ bool spl_frame_down(struct spl_conn *conn, struct spl_dir *d)
 	u32 start = d->fwd, avail;
 	struct spl_http_resp resp;
 	enum spl_http_body_kind kind;
+	struct spl_log_req *e;
 	bool bad = false;
 	int end;
 
@@ -189,7 +216,7 @@ bool spl_frame_down(struct spl_conn *conn, struct spl_dir *d)
 		}
 		if (d->flow == SPL_FLOW_BODY) {
 			if (frame_body(d, &bad)) {
-				pipe_pop(conn);	/* this response is complete */
+				pipe_pop(conn, "answered");
 				continue;
 			}
 			if (bad)
@@ -218,12 +245,17 @@ bool spl_frame_down(struct spl_conn *conn, struct spl_dir *d)
 		}
 		d->fwd += end;
 		d->scan = 0;
-		kind = spl_http_resp_body(&resp, pipe_peek(conn) & ~PIPE_UPGRADE);
-		if (resp.status == 101 && !(pipe_peek(conn) & PIPE_UPGRADE)) {
+		e = spl_flow_oldest(conn);
+		if (!e->t_resp)
+			e->t_resp = ktime_get_ns();
+		kind = spl_http_resp_body(&resp, e->method);
+		if (resp.status == 101 && !e->upgrade) {
 			d->fwd -= end;
 			response_error(conn, "101 to a request that did not ask to upgrade");
 			break;
 		}
+		if (resp.status >= 200 || kind == SPL_HTTP_BODY_TUNNEL)
+			e->status = resp.status;
 		if (kind == SPL_HTTP_BODY_TUNNEL) {
 			tunnel(conn);
 			d->fwd = d->len;
@@ -232,7 +264,7 @@ bool spl_frame_down(struct spl_conn *conn, struct spl_dir *d)
 		if (resp.status < 200)
 			continue;		/* interim: the final head follows */
 		if (kind == SPL_HTTP_BODY_NONE) {
-			pipe_pop(conn);
+			pipe_pop(conn, "answered");
 			continue;
 		}
 		spl_http_body_init(&d->body, kind, resp.content_length);

@@ -21,6 +21,15 @@ void spl_flow_start(struct spl_conn *conn);
 bool spl_frame_up(struct spl_conn *conn, struct spl_dir *d);
 bool spl_frame_down(struct spl_conn *conn, struct spl_dir *d);
 
+/* The oldest request still waiting for its response, or NULL. */
+struct spl_log_req *spl_flow_oldest(struct spl_conn *conn);
+
+/* splicer answers the oldest request itself (or one never forwarded). */
+void spl_flow_answered(struct spl_conn *conn, u16 status);
+
+/* The connection ends: log the requests still waiting, as @end. */
+void spl_flow_end(struct spl_conn *conn, const char *end);
+
 /* No request is waiting for its response. */
 static inline bool spl_flow_idle(const struct spl_conn *conn)
 {

@@ -1044,6 +1044,21 @@ static struct genl_family spl_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(spl_mcgrps),
 };
 
+bool spl_netlink_log_wanted(struct net *net)
+{
+	return genl_has_listeners(&spl_genl_family, net, 0);
+}
+
+void *spl_netlink_log_put(struct sk_buff *skb)
+{
+	return genlmsg_put(skb, 0, 0, &spl_genl_family, 0, SPLICER_CMD_LOG);
+}
+
+int spl_netlink_log_send(struct net *net, struct sk_buff *skb, gfp_t gfp)
+{
+	return genlmsg_multicast_netns(&spl_genl_family, net, skb, 0, 0, gfp);
+}
+
 int __init spl_netlink_init(void)
 {
 	return genl_register_family(&spl_genl_family);

@@ -6,4 +6,14 @@
 int spl_netlink_init(void);
 void spl_netlink_exit(void);
 
+struct net;
+struct sk_buff;
+
+/* Decision log records (log.c): is anyone listening in @net? */
+bool spl_netlink_log_wanted(struct net *net);
+/* Start a SPLICER_CMD_LOG message in @skb; NULL if it does not fit. */
+void *spl_netlink_log_put(struct sk_buff *skb);
+/* Multicast it; consumes @skb. -ENOBUFS: some reader missed it. */
+int spl_netlink_log_send(struct net *net, struct sk_buff *skb, gfp_t gfp);
+
 #endif /* _SPL_NETLINK_H */

@@ -47,6 +47,7 @@ enum splicer_attr {
 	SPLICER_A_POOL,			/* nest, enum splicer_pool_attr */
 	SPLICER_A_SERVER,		/* nest, enum splicer_srv_attr */
 	SPLICER_A_STATS,		/* nest, enum splicer_cnt */
+	SPLICER_A_LOG,			/* nest, enum splicer_log_attr (SPLICER_CMD_LOG) */
 
 	__SPLICER_A_MAX,
 	SPLICER_A_MAX = __SPLICER_A_MAX - 1
@@ -142,9 +143,55 @@ enum splicer_cnt {
 	SPLICER_CNT_RESP_504,
 	SPLICER_CNT_RESP_501,
 	SPLICER_CNT_RESP_505,
+	SPLICER_CNT_LOG_DROPS,		/* log records no reader could take */
 
 	__SPLICER_CNT_MAX,
 	SPLICER_CNT_MAX = __SPLICER_CNT_MAX - 1
+};
+
+/*
+ * Decision log records, multicast as SPLICER_CMD_LOG on SPLICER_MCGRP_LOG
+ * in the netns of the service. One record per request (when its response
+ * is complete or the request ends otherwise) and one per connection end.
+ * Records are dropped, and counted in SPLICER_CNT_LOG_DROPS, when a
+ * reader's socket is full: the data path never waits for a reader.
+ */
+enum splicer_log_kind {
+	SPLICER_LOG_REQUEST,
+	SPLICER_LOG_CONN,
+};
+
+enum splicer_log_attr {
+	SPLICER_LOG_A_UNSPEC,
+	SPLICER_LOG_A_PAD,
+	SPLICER_LOG_A_KIND,		/* u8, enum splicer_log_kind */
+	SPLICER_LOG_A_TIME,		/* u64: ns since the epoch, when written */
+	SPLICER_LOG_A_CONN_ID,		/* u64: per service, as in /proc conns */
+	SPLICER_LOG_A_SERVICE,		/* string */
+	SPLICER_LOG_A_CLIENT_FAMILY,	/* u16 */
+	SPLICER_LOG_A_CLIENT_ADDR,	/* binary: 4 or 16 bytes */
+	SPLICER_LOG_A_CLIENT_PORT,	/* u16, host order */
+	SPLICER_LOG_A_POOL,		/* string */
+	SPLICER_LOG_A_SERVER,		/* string: absent when none was chosen */
+	SPLICER_LOG_A_DECISION,		/* string: why that server, in words */
+	SPLICER_LOG_A_RETRIES,		/* u32: connect attempts after the first */
+	SPLICER_LOG_A_REQUEST_NO,	/* u32: 1 for the first request */
+	SPLICER_LOG_A_METHOD,		/* string */
+	SPLICER_LOG_A_TARGET,		/* string, at most 127 bytes kept */
+	SPLICER_LOG_A_HOST,		/* string, at most 63 bytes kept */
+	SPLICER_LOG_A_STATUS,		/* u16: the status the client got, 0 none */
+	SPLICER_LOG_A_GENERATED,	/* flag: splicer answered, not the server */
+	SPLICER_LOG_A_REASON,		/* string: why splicer answered or ended it */
+	SPLICER_LOG_A_END,		/* string: how it ended, in words */
+	SPLICER_LOG_A_T_HEAD,		/* u32 us: accept (or previous response) to request head */
+	SPLICER_LOG_A_T_CONNECT,	/* u32 us: accept to server connected */
+	SPLICER_LOG_A_T_RESPONSE,	/* u32 us: request head to response head */
+	SPLICER_LOG_A_T_TOTAL,		/* u32 us: request head (or accept) to the end */
+	SPLICER_LOG_A_BYTES_IN,		/* u64: client -> server */
+	SPLICER_LOG_A_BYTES_OUT,	/* u64: server -> client */
+
+	__SPLICER_LOG_A_MAX,
+	SPLICER_LOG_A_MAX = __SPLICER_LOG_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_SPLICER_H */
