@@ -309,6 +309,9 @@ main() {
 		echo "vm: $name: timed out after ${timeout}s; log: $log" >&2
 		scan_log "$log" || true
 		verdict=$EXIT_TIMEOUT
+	elif [ ! -s "$log" ]; then
+		echo "vm: $name: QEMU failed before the guest printed anything (exit $rc)" >&2
+		verdict=$EXIT_RUNNER
 	elif scan_log "$log"; then
 		verdict=$EXIT_KERNEL
 	elif [ -z "$status" ]; then
