@@ -14,6 +14,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/net.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
@@ -29,6 +30,10 @@
 #include "response.h"
 #include "rewrite.h"
 #include "sched.h"
+#include "sysfs.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
 
 #define SPL_LINGER_MS		2000
 #define SPL_LINGER_MAX		(1 << 20)	/* bytes discarded at most */
@@ -65,6 +70,7 @@ static void count(struct spl_conn *conn, int cnt, s64 v)
 {
 	spl_stats_add(&conn->svc->stats, cnt, v);
 	spl_stats_add(&conn->sn->stats, cnt, v);
+	spl_stats_add(&spl_global_stats, cnt, v);
 }
 
 static void count_srv(struct spl_conn *conn, int cnt, s64 v)
@@ -140,6 +146,9 @@ static void close_sock(struct socket *sock, const struct spl_sock_cbs *saved,
 
 static void set_state(struct spl_conn *conn, enum spl_conn_state state)
 {
+	trace_splicer_conn_state(conn->svc->name, conn->id,
+				 spl_conn_state_names[conn->state],
+				 spl_conn_state_names[state]);
 	WRITE_ONCE(conn->state, state);
 }
 
@@ -252,6 +261,8 @@ static void respond(struct spl_conn *conn, int status)
 		spl_log_request(conn, NULL, status, true, conn->req.reason,
 				"answered by splicer");
 	}
+	trace_splicer_response(conn->svc->name, conn->id, status,
+			       conn->req.reason ?: "");
 	close_server(conn, true);
 	release_server(conn);
 	conn->status = status;
@@ -378,6 +389,7 @@ static void connect_next(struct spl_conn *conn)
 		err = kernel_connect(sock, (struct sockaddr *)&srv->addr,
 				     server_addrlen(&srv->addr), O_NONBLOCK);
 		if (!err || err == -EINPROGRESS) {
+			trace_splicer_decision(svc->name, conn->id, conn->decision);
 			set_state(conn, SPL_CONN_CONNECT);
 			set_deadline(conn, READ_ONCE(svc->cfg.connect_timeout));
 			spl_conn_queue(conn);
@@ -664,10 +676,22 @@ static void spl_conn_work(struct work_struct *work)
  * Runs in the service's accept work. Owns @sock from here on: on failure
  * it is closed.
  */
+static unsigned int max_conns = 100000;
+module_param(max_conns, uint, 0644);
+MODULE_PARM_DESC(max_conns,
+		 "connections open at once over all services; more are reset (0: no limit)");
+
 void spl_conn_start(struct spl_service *svc, struct socket *sock)
 {
 	u32 head_max = READ_ONCE(svc->cfg.head_max);
+	unsigned int max = READ_ONCE(max_conns);
 	struct spl_conn *conn;
+
+	if (max && atomic64_read(&spl_conns_alloc) -
+		   atomic64_read(&spl_conns_free) >= max) {
+		atomic64_inc(&spl_conns_refused);
+		goto drop;
+	}
 
 	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
 	if (!conn)

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "netlink.h"
 #include "netns.h"
+#include "sysfs.h"
 
 #define SPL_LOG_GFP	(GFP_NOWAIT | __GFP_NOWARN)
 
@@ -111,6 +112,7 @@ static struct sk_buff *record_new(struct spl_conn *conn, void **hdr,
 	skb = genlmsg_new(NLMSG_GOODSIZE, SPL_LOG_GFP);
 	if (!skb) {
 		spl_stats_inc(&conn->sn->stats, SPLICER_CNT_LOG_DROPS);
+		spl_stats_inc(&spl_global_stats, SPLICER_CNT_LOG_DROPS);
 		return NULL;
 	}
 	*hdr = spl_netlink_log_put(skb);
@@ -127,8 +129,10 @@ static void record_send(struct spl_conn *conn, struct sk_buff *skb, void *hdr,
 {
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
-	if (spl_netlink_log_send(conn->sn->net, skb, SPL_LOG_GFP) == -ENOBUFS)
+	if (spl_netlink_log_send(conn->sn->net, skb, SPL_LOG_GFP) == -ENOBUFS) {
 		spl_stats_inc(&conn->sn->stats, SPLICER_CNT_LOG_DROPS);
+		spl_stats_inc(&spl_global_stats, SPLICER_CNT_LOG_DROPS);
+	}
 }
 
 void spl_log_request(struct spl_conn *conn, const struct spl_log_req *e,

@@ -18,6 +18,7 @@
 #include "pool.h"
 #include "proc.h"
 #include "service.h"
+#include "sysfs.h"
 
 unsigned int spl_net_id __read_mostly;
 struct workqueue_struct *spl_wq __read_mostly;
@@ -82,9 +83,12 @@ static int __init spl_init(void)
 	spl_wq = alloc_workqueue("splicer", 0, 0);
 	if (!spl_wq)
 		return -ENOMEM;
-	err = register_pernet_subsys(&spl_net_ops);
+	err = spl_sysfs_init();
 	if (err)
 		goto err_wq;
+	err = register_pernet_subsys(&spl_net_ops);
+	if (err)
+		goto err_sysfs;
 	/* ORDER: the family last, so no request arrives before the netns state */
 	err = spl_netlink_init();
 	if (err)
@@ -94,6 +98,8 @@ static int __init spl_init(void)
 
 err_pernet:
 	unregister_pernet_subsys(&spl_net_ops);
+err_sysfs:
+	spl_sysfs_exit();
 err_wq:
 	destroy_workqueue(spl_wq);
 	return err;
@@ -107,6 +113,7 @@ static void __exit spl_exit(void)
 	spl_netlink_exit();
 	unregister_pernet_subsys(&spl_net_ops);
 	destroy_workqueue(spl_wq);
+	spl_sysfs_exit();
 	rcu_barrier();		/* kfree_rcu of services, pools, servers */
 
 	alloc = atomic64_read(&spl_conns_alloc);
