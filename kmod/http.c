@@ -291,8 +291,11 @@ static int parse_transfer_encoding(const u8 *v, u32 len, struct fields *f)
 	return FIELDS_OK;
 }
 
-/* Connection and Expect: comma-separated tokens we look for */
-static void parse_tokens(const u8 *v, u32 len, struct fields *f, bool expect)
+/* Comma-separated lists whose members we look for. */
+enum token_list { TOKENS_CONNECTION, TOKENS_EXPECT, TOKENS_UPGRADE };
+
+static void parse_tokens(const u8 *v, u32 len, struct fields *f,
+			 enum token_list list)
 {
 	u32 i = 0;
 
@@ -307,9 +310,12 @@ static void parse_tokens(const u8 *v, u32 len, struct fields *f, bool expect)
 		end = i;
 		while (end > start && is_ws(v[end - 1]))
 			end--;
-		if (expect) {
+		if (list == TOKENS_EXPECT) {
 			if (eq_nocase(v + start, end - start, "100-continue"))
 				f->flags |= SPL_HTTP_F_CONTINUE;
+		} else if (list == TOKENS_UPGRADE) {
+			if (eq_nocase(v + start, end - start, "websocket"))
+				f->flags |= SPL_HTTP_F_WEBSOCKET;
 		} else if (eq_nocase(v + start, end - start, "close")) {
 			f->flags |= SPL_HTTP_F_CLOSE;
 		} else if (eq_nocase(v + start, end - start, "keep-alive")) {
@@ -342,7 +348,9 @@ static int parse_request_field(const u8 *buf, u32 name, u32 name_len,
 	if (eq_nocase(buf + name, name_len, "host"))
 		return parse_host(buf, val, val_end, f);
 	if (eq_nocase(buf + name, name_len, "expect"))
-		parse_tokens(buf + val, val_end - val, f, true);
+		parse_tokens(buf + val, val_end - val, f, TOKENS_EXPECT);
+	else if (eq_nocase(buf + name, name_len, "upgrade"))
+		parse_tokens(buf + val, val_end - val, f, TOKENS_UPGRADE);
 	else if (eq_nocase(buf + name, name_len, "x-forwarded-for"))
 		f->flags |= SPL_HTTP_F_XFF;
 	return FIELDS_OK;
@@ -402,7 +410,7 @@ static int parse_fields(const u8 *buf, u32 len, u32 *pos, u16 max_headers,
 		else if (eq_nocase(buf + name, name_len, "transfer-encoding"))
 			ret = parse_transfer_encoding(buf + val, val_end - val, f);
 		else if (eq_nocase(buf + name, name_len, "connection"))
-			parse_tokens(buf + val, val_end - val, f, false);
+			parse_tokens(buf + val, val_end - val, f, TOKENS_CONNECTION);
 		else if (request)
 			ret = parse_request_field(buf, name, name_len, val, val_end, f);
 		if (ret)

@@ -42,6 +42,7 @@ enum spl_http_method {
 #define SPL_HTTP_F_HOST		0x0020	/* Host present (requests) */
 #define SPL_HTTP_F_XFF		0x0040	/* X-Forwarded-For present (requests) */
 #define SPL_HTTP_F_CONTINUE	0x0080	/* Expect: 100-continue (requests) */
+#define SPL_HTTP_F_WEBSOCKET	0x0100	/* Upgrade: websocket (requests) */
 
 /* Defaults of struct spl_http_limits (a zero member means its default). */
 #define SPL_HTTP_MAX_LINE	8190	/* request line, without CRLF; more -> 414 */
@@ -96,8 +97,8 @@ struct spl_http_resp {
  * Empty lines before the first line are skipped and counted in the head
  * (RFC 9112 2.2 lets a server ignore them before a request line);
  * spl_http_parse_request() skips them, spl_http_parse_response() refuses
- * them (a server has no business sending any). So does a buffer holding
- * only empty lines never end: the caller's head-size limit bounds it.
+ * them (a server has no business sending any). Empty lines alone never end
+ * a head: the caller's head-size limit bounds them.
  *
  * Return: the head's length when the empty line has arrived, 0 when more is
  * needed, -1 when a bare LF or a NUL proves the head malformed.
@@ -211,8 +212,11 @@ enum spl_http_body_kind spl_http_req_body(const struct spl_http_req *req);
  * A response's body, given the request's method (enum spl_http_method):
  * 101 -> TUNNEL; other 1xx -> NONE (interim, another head follows); 2xx to
  * CONNECT -> TUNNEL; HEAD, 204, 304 -> NONE; chunked -> CHUNKED; CL ->
- * CL (NONE when 0); else EOF. The caller must only honour a 101 (and a 2xx
- * to CONNECT) when the request asked for it: see spl_http_parse_response().
+ * CL (NONE when 0); else EOF. The caller must only honour a 101 when the
+ * request asked for that upgrade (SPL_HTTP_F_UPGRADE, and
+ * SPL_HTTP_F_WEBSOCKET if only WebSocket is tunnelled), and a 2xx to
+ * CONNECT only if it forwards CONNECT at all: else a server could turn the
+ * connection into a tunnel that carries requests past the balancer.
  */
 enum spl_http_body_kind spl_http_resp_body(const struct spl_http_resp *resp,
 					   u8 req_method);

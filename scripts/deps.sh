@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages one step of the build or test needs, when missing.
 #
-#   scripts/deps.sh SET...      SET: build | vm | kunit | all
+#   scripts/deps.sh SET...      SET: build | vm | kunit | fuzz | all
 #
 # Quiet when everything is present. Otherwise says what it installs, runs
 # `apt-get update` once and installs the missing packages. Needs root (CI runs
@@ -15,9 +15,12 @@ pkgs_build=(gcc make linux-headers-amd64 libnl-genl-3-dev libnl-3-dev pkg-config
 pkgs_vm=(qemu-system-x86 linux-image-amd64 busybox-static kmod cpio
 	 nginx-light curl wrk iproute2 python3 socat procps)
 pkgs_kunit=(linux-source-6.1 xz-utils)
+# selftests/fuzz: clang with libFuzzer and the sanitizer runtimes, and
+# llvm-symbolizer for readable reports.
+pkgs_fuzz=(clang-14 libclang-rt-14-dev llvm-14 python3)
 
 usage() {
-	echo "usage: $0 build|vm|kunit|all ..." >&2
+	echo "usage: $0 build|vm|kunit|fuzz|all ..." >&2
 	exit 2
 }
 
@@ -29,7 +32,8 @@ set_packages() {
 		build) printf '%s\n' "${pkgs_build[@]}" ;;
 		vm) printf '%s\n' "${pkgs_vm[@]}" ;;
 		kunit) printf '%s\n' "${pkgs_kunit[@]}" ;;
-		all) set_packages build vm kunit ;;
+		fuzz) printf '%s\n' "${pkgs_fuzz[@]}" ;;
+		all) set_packages build vm kunit fuzz ;;
 		*) usage ;;
 		esac
 	done

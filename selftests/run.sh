@@ -9,6 +9,10 @@
 #   ok N name | not ok N name | ok N name # SKIP
 # and at the end "N passed, N failed[, N skipped]". Exits 1 on any failure.
 #
+# The fuzzers (selftests/fuzz/run.sh, on the host) run too, one result
+# "fuzz-HARNESS" each, SPLICER_FUZZ_SECONDS (default 20) each; NAME=fuzz runs
+# only them, NAME=fuzz-HARNESS only that one.
+#
 # NAME runs only selftests/NAME.sh if it exists, else only the KUnit suites
 # matching NAME ("SUITE_GLOB" or "SUITE_GLOB.CASE_GLOB"); NAME=kunit runs all
 # KUnit suites and no selftest.
@@ -113,6 +117,25 @@ run_selftest() {
 	esac
 }
 
+# The libFuzzer harnesses on the host (pure user-space code): one result each.
+run_fuzz() {
+	local only=$1 name log rc found=0
+	for name in $("$TOP/selftests/fuzz/run.sh" --list); do
+		[ -z "$only" ] || [ "$only" = "$name" ] || continue
+		found=1
+		log=$LOGS/fuzz-$name.log
+		rc=0
+		"$TOP/selftests/fuzz/run.sh" "${SPLICER_FUZZ_SECONDS:-20}" "$name" > "$log" 2>&1 || rc=$?
+		if [ $rc = 0 ]; then
+			report ok "fuzz-$name"
+		else
+			report fail "fuzz-$name (exit $rc)"
+			show_log "$log"
+		fi
+	done
+	[ $found = 1 ] || report fail "fuzz-$only (no such harness)"
+}
+
 # selftests/*.sh but lib*.sh and this driver.
 list_selftests() {
 	local t
@@ -132,10 +155,15 @@ main() {
 	if build; then
 		if [ -n "$only" ] && [ -f "$TOP/selftests/$only.sh" ]; then
 			run_selftest "$TOP/selftests/$only.sh"
+		elif [ "$only" = fuzz ]; then
+			run_fuzz ""
+		elif [ "${only#fuzz-}" != "$only" ]; then
+			run_fuzz "${only#fuzz-}"
 		else
 			[ "$only" = kunit ] && only=""
 			run_kunit "$only"
 			if [ -z "${1:-}" ]; then
+				run_fuzz ""
 				while read -r t; do
 					run_selftest "$t"
 				done < <(list_selftests)
