@@ -734,7 +734,6 @@ static int chunked_feed(struct spl_http_body *b, const u8 *buf, u32 len,
 				return body_fail(b, "bad chunk size");
 			b->remaining = h;
 			b->digits = 1;
-			b->pos = 0;
 			b->state = C_SIZE;
 			break;
 		case C_SIZE:
@@ -746,12 +745,10 @@ static int chunked_feed(struct spl_http_body *b, const u8 *buf, u32 len,
 			} else if (c == '\r') {
 				b->state = C_SIZE_LF;
 			} else if (c == ';') {
-				if (!ext_byte(b))
-					return body_fail(b, "chunk extension too long");
+				b->pos = 1;	/* the first byte of chunk-ext */
 				b->state = C_EXT_NAME0;
 			} else if (is_ws(c)) {
-				if (!ext_byte(b))
-					return body_fail(b, "chunk extension too long");
+				b->pos = 1;
 				b->state = C_SIZE_WS;
 			} else {
 				return body_fail(b, "bad chunk size");

@@ -46,6 +46,13 @@ EXTRA = {
     "chunked": {
         "many-chunks": b"".join(b"%x\r\n%s\r\n" % (n, b"x" * n) for n in range(1, 20)) + b"0\r\n\r\n",
         "quoted-ext-trailers": b"3;a=\"x\\\"y\";b=c\r\nabc\r\n0;z\r\nA: 1\r\nB: 2\r\n\r\n" + NEXT,
+        # the bounds: 256 bytes of chunk-ext, 64 trailers, 8192 bytes of trailers
+        "ext-256": b"1;" + b"e" * 255 + b"\r\nx\r\n0\r\n\r\n",
+        "ext-257": b"1;" + b"e" * 256 + b"\r\nx\r\n0\r\n\r\n",
+        "trailers-64": b"0\r\n" + b"T: v\r\n" * 64 + b"\r\n",
+        "trailers-65": b"0\r\n" + b"T: v\r\n" * 65 + b"\r\n",
+        "trailer-bytes-8192": b"0\r\nT: " + b"v" * 8185 + b"\r\n\r\n",
+        "trailer-bytes-8193": b"0\r\nT: " + b"v" * 8186 + b"\r\n\r\n",
     },
 }
 
