@@ -26,7 +26,9 @@
 # state dump (dmesg tail, /proc/net/splicer/*, splicerctl -j stats).
 # Never call fail/ok from inside $(...): the exit would only leave the subshell.
 
-set -u
+# No "set -u": in bash an unbound variable aborts only the current compound
+# command and the script carries on, so a check could be skipped silently;
+# an empty value fails the check that uses it instead.
 
 SPLICER_TOP=${SPLICER_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 export SPLICER_TOP
@@ -263,7 +265,7 @@ backend_conns() {
 }
 
 # ------------------------------------------------------------------ module
-mod_loaded() { grep -q '^splicer ' /proc/modules; }
+mod_loaded() { [[ $'\n'$(</proc/modules) == *$'\n'"splicer "* ]]; }
 
 mod_load() {
 	require_splicer
@@ -277,17 +279,20 @@ mod_load() {
 }
 
 # mod_unload: rmmod, then check the unload line "splicer: unload: conns alloc=N free=M"
-# shows N == M. Sets UNLOAD_LINE.
+# shows N == M. Sets UNLOAD_LINE. (Few processes: it runs in loops under TCG.)
+UNLOAD_RE='splicer: unload: conns alloc=([0-9]+) free=([0-9]+)'
 mod_unload() {
-	local mark n m
-	mark=$(dmesg | wc -l)
+	local before after=()
+	before=$(dmesg | grep -cE "$UNLOAD_RE")
 	rmmod splicer || fail "rmmod splicer failed"
 	MOD_LOADED=0
-	UNLOAD_LINE=$(dmesg | tail -n +"$((mark + 1))" | grep -o 'splicer: unload: conns alloc=[0-9]* free=[0-9]*' | tail -1)
-	[ -n "$UNLOAD_LINE" ] || fail "no 'splicer: unload: conns alloc=N free=M' line after rmmod"
-	n=$(printf '%s' "$UNLOAD_LINE" | sed 's/.*alloc=\([0-9]*\).*/\1/')
-	m=$(printf '%s' "$UNLOAD_LINE" | sed 's/.*free=\([0-9]*\).*/\1/')
-	[ "$n" = "$m" ] || fail "connection leak at unload: $UNLOAD_LINE"
+	mapfile -t after <<<"$(dmesg | grep -oE "$UNLOAD_RE")"
+	[ -n "${after[0]}" ] && [ "${#after[@]}" -gt "$before" ] ||
+		fail "no 'splicer: unload: conns alloc=N free=M' line after rmmod"
+	UNLOAD_LINE=${after[-1]}
+	[[ $UNLOAD_LINE =~ $UNLOAD_RE ]]
+	[ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] ||
+		fail "connection leak at unload: $UNLOAD_LINE"
 	ok "rmmod clean: $UNLOAD_LINE"
 }
 
@@ -359,6 +364,21 @@ check_drained() {
 # ------------------------------------------------------------------ HTTP helpers
 # cli_curl ARGS...: curl from the client namespace, bounded in time
 cli_curl() { in_cli curl -sS --max-time "${CURL_MAX_TIME:-30}" "$@"; }
+
+# bash_get HOST PORT PATH COUNT: COUNT GET requests, one connection each, from
+# the client namespace with bash's /dev/tcp (no curl or python start: cheap in
+# loops under TCG); prints every response, CRs removed. Bounded by timeout(1).
+bash_get() {
+	in_cli timeout 30 bash -c '
+		for ((i = 0; i < $4; i++)); do
+			exec 3<>"/dev/tcp/$1/$2" || exit 1
+			printf "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" "$3" "$1" >&3
+			while IFS= read -r -u 3 line || [ -n "$line" ]; do
+				printf "%s\n" "${line%$'"'"'\r'"'"'}"
+			done
+			exec 3<&-
+		done' bash_get "$@"
+}
 
 # httpc MODE ARGS...: selftests/lib/httpc.py from the client namespace
 httpc() { in_cli $PY "$LIB/httpc.py" "$@"; }

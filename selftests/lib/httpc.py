@@ -12,6 +12,10 @@
         --opened-file F: write F once every connection is open; --hold-file F:
         wait for F to exist before the first request (lets a test look at
         the load balancer while all connections are open).
+    httpc.py stream HOST PORT CONNS PATH [--ready-file F] [--timeout S]
+        CONNS connections each sending GET PATH and reading until the server
+        side ends it; F is written once every connection has received data.
+        Reports how the connections ended (eof, reset, open at the timeout).
     httpc.py raw  HOST PORT [--data STR | --hex HEX | --file F] [--byte-delay S]
                  [--timeout S]
         Sends the bytes (one byte every S seconds with --byte-delay; then
@@ -194,6 +198,62 @@ def cmd_conc(a):
     return 0 if stats["ok"] == expected else 1
 
 
+# ---------------------------------------------------------------- stream
+def cmd_stream(a):
+    """N connections each downloading PATH; reports how each one ended."""
+    import selectors
+    sel = selectors.DefaultSelector()
+    conns = []
+    errors = []
+    t0 = time.monotonic()
+    for i in range(a.conns):
+        try:
+            s = socket.create_connection((a.host, a.port), timeout=a.timeout)
+        except OSError as e:
+            errors.append("conn %d: connect: %s" % (i, e))
+            continue
+        s.sendall(("GET %s HTTP/1.1\r\nHost: lb\r\n\r\n" % a.path).encode())
+        s.setblocking(False)
+        c = {"i": i, "sock": s, "bytes": 0, "end": None}
+        conns.append(c)
+        sel.register(s, selectors.EVENT_READ, c)
+    ready_written = False
+    live = len(conns)
+    while live and time.monotonic() - t0 < a.timeout:
+        for key, _ in sel.select(timeout=0.2):
+            c = key.data
+            try:
+                d = c["sock"].recv(65536)
+            except BlockingIOError:
+                continue
+            except OSError as e:
+                d = None
+                c["end"] = "reset" if isinstance(e, ConnectionResetError) else str(e)
+            if d:
+                c["bytes"] += len(d)
+                continue
+            if c["end"] is None:
+                c["end"] = "eof"
+            sel.unregister(c["sock"])
+            c["sock"].close()
+            live -= 1
+        if not ready_written and a.ready_file and \
+                all(c["bytes"] > 0 or c["end"] for c in conns):
+            with open(a.ready_file, "w") as f:
+                f.write("%d\n" % sum(1 for c in conns if c["bytes"] > 0 and not c["end"]))
+            ready_written = True
+    ends = {}
+    for c in conns:
+        e = c["end"] or "open"
+        ends[e] = ends.get(e, 0) + 1
+    out = {"conns": a.conns, "connected": len(conns), "ends": ends,
+           "bytes": sum(c["bytes"] for c in conns),
+           "min_bytes": min([c["bytes"] for c in conns] or [0]),
+           "errors": errors[:10], "elapsed": round(time.monotonic() - t0, 3)}
+    print(json.dumps(out, sort_keys=True))
+    return 0 if not errors and "open" not in ends else 1
+
+
 # ---------------------------------------------------------------- raw
 def cmd_raw(a):
     if a.hex is not None:
@@ -285,6 +345,13 @@ def main():
     p.add_argument("--opened-file", help="written (with the count) once all are connected")
     p.add_argument("--hold-file", help="send no request before this file exists")
     p.add_argument("--timeout", type=float, default=60)
+    p = sub.add_parser("stream")
+    p.add_argument("host")
+    p.add_argument("port", type=int)
+    p.add_argument("conns", type=int)
+    p.add_argument("path")
+    p.add_argument("--ready-file", help="written once every connection got data")
+    p.add_argument("--timeout", type=float, default=60)
     p = sub.add_parser("raw")
     p.add_argument("host")
     p.add_argument("port", type=int)
@@ -295,7 +362,8 @@ def main():
     p.add_argument("--shut-wr", action="store_true", help="shutdown(SHUT_WR) once all is sent")
     p.add_argument("--timeout", type=float, default=10)
     a = ap.parse_args()
-    return {"seq": cmd_seq, "conc": cmd_conc, "raw": cmd_raw}[a.mode](a)
+    return {"seq": cmd_seq, "conc": cmd_conc, "stream": cmd_stream,
+            "raw": cmd_raw}[a.mode](a)
 
 
 if __name__ == "__main__":

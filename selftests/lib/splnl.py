@@ -6,6 +6,11 @@ Builds requests the CLI would refuse to build, and shows exactly what the kernel
 answers: errno, the extack message, and the attribute the extack offset points at.
 
     splnl.py [--header H] [--dump] CMD [JSON]
+    splnl.py [--header H] --batch < FILE
+
+--batch reads lines "DESC<TAB>CMD<TAB>JSON", sends each and prints one result
+line for each, with "config_unchanged": whether every service, pool and server
+(counters aside) is as it was before the first request.
 
 CMD is a command of enum splicer_cmd without its prefix (SERVICE_NEW, POOL_GET,
 ...). JSON is the message's attributes, by the names of kmod/uapi/linux/splicer.h
@@ -306,28 +311,75 @@ def errname(e):
     return "OK" if e == 0 else errno_mod.errorcode.get(e, str(e))
 
 
-def request(cmd, obj=None, dump=False, header=DEFAULT_HEADER):
-    """Send one request. Returns the result dict that the command line prints."""
-    uapi = Uapi(header)
-    cmds = uapi.cmds()
-    if cmd not in cmds:
-        raise ValueError("unknown command %s (have %s)" % (cmd, ", ".join(cmds)))
-    g = Genl()
-    fam, err, ext = g.family(uapi.defines.get("SPLICER_FAMILY_NAME", "splicer"))
-    if fam is None:
+class Client:
+    """One netlink socket, the family resolved once."""
+
+    def __init__(self, header=DEFAULT_HEADER):
+        self.uapi = Uapi(header)
+        self.cmds = self.uapi.cmds()
+        self.rev = {v: k for k, v in self.cmds.items()}
+        self.g = Genl()
+        self.fam, self.err, self.ext = self.g.family(
+            self.uapi.defines.get("SPLICER_FAMILY_NAME", "splicer"))
+
+    def request(self, cmd, obj=None, dump=False):
+        """Send one request. Returns the result dict that the command line prints."""
+        if cmd not in self.cmds:
+            raise ValueError("unknown command %s (have %s)" % (cmd, ", ".join(self.cmds)))
+        if self.fam is None:
+            return {"errno": self.err, "error": errname(self.err), "extack": self.ext,
+                    "bad_attr": None, "bad_attr_offset": None, "miss_type": None,
+                    "replies": [], "note": "family not registered (module not loaded?)"}
+        b = Builder(self.uapi, 20)
+        err, ext, off, miss, _, replies = self.g.transact(
+            self.fam, self.cmds[cmd], self.uapi.defines.get("SPLICER_FAMILY_VERSION", 1),
+            lambda o: b.attrs("splicer_attr", obj or {}, o, ""), dump=dump)
+        dec = [{"cmd": self.rev.get(body[0], body[0]),
+                "attrs": decode_attrs(self.uapi, "splicer_attr", body[4:])}
+               for _, body in replies]
         return {"errno": err, "error": errname(err), "extack": ext,
-                "bad_attr": None, "bad_attr_offset": None, "miss_type": None,
-                "replies": [], "note": "family not registered (module not loaded?)"}
-    b = Builder(uapi, 20)
-    err, ext, off, miss, _, replies = g.transact(
-        fam, cmds[cmd], uapi.defines.get("SPLICER_FAMILY_VERSION", 1),
-        lambda o: b.attrs("splicer_attr", obj or {}, o, ""), dump=dump)
-    rev = {v: k for k, v in cmds.items()}
-    dec = [{"cmd": rev.get(body[0], body[0]),
-            "attrs": decode_attrs(uapi, "splicer_attr", body[4:])} for _, body in replies]
-    return {"errno": err, "error": errname(err), "extack": ext,
-            "bad_attr_offset": off, "bad_attr": b.where.get(off) if off is not None else None,
-            "miss_type": miss, "replies": dec}
+                "bad_attr_offset": off,
+                "bad_attr": b.where.get(off) if off is not None else None,
+                "miss_type": miss, "replies": dec}
+
+    def config(self):
+        """Every service, pool and server (dumps), counters left out."""
+        out = []
+        for cmd in ("SERVICE_GET", "POOL_GET", "SERVER_GET"):
+            r = self.request(cmd, dump=True)
+            for rep in r["replies"]:
+                for obj in rep["attrs"].values():
+                    if isinstance(obj, dict):
+                        obj.pop("STATS", None)
+                out.append(rep["attrs"])
+            if r["errno"]:
+                out.append({"dump_error": r["error"]})
+        return out
+
+
+def request(cmd, obj=None, dump=False, header=DEFAULT_HEADER):
+    return Client(header).request(cmd, obj, dump)
+
+
+def batch(header, lines):
+    """Each line "DESC<TAB>CMD<TAB>JSON": send it, then compare the whole
+    configuration with what it was before the first request. One JSON result
+    per line, with "desc" and "config_unchanged" added."""
+    c = Client(header)
+    before = c.config()
+    for line in lines:
+        line = line.rstrip("\n")
+        if not line.strip():
+            continue
+        desc, cmd, js = (line.split("\t", 2) + ["", ""])[:3]
+        res = c.request(cmd, json.loads(js) if js else {})
+        now = c.config()
+        res["desc"] = desc
+        res["config_unchanged"] = now == before
+        if now != before:
+            res["config_before"] = before
+            res["config_after"] = now
+        print(json.dumps(res, sort_keys=True), flush=True)
 
 
 def main(argv):
@@ -340,6 +392,13 @@ def main(argv):
             header = args.pop(0)
         elif o == "--dump":
             dump = True
+        elif o == "--batch":
+            try:
+                batch(header, sys.stdin)
+            except (ValueError, json.JSONDecodeError) as e:
+                print("splnl: %s" % e, file=sys.stderr)
+                return 2
+            return 0
         else:
             print(__doc__, file=sys.stderr)
             return 2
