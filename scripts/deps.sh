@@ -39,19 +39,24 @@ set_packages() {
 	done
 }
 
-# True when the package is installed (not merely known or half-configured).
-installed() {
-	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+# Of the packages named, print those not installed (or half-configured).
+# One dpkg-query for all of them: it is slow to start.
+missing_of() {
+	local -A ok=()
+	local pkg status
+	while read -r pkg status; do
+		[ "$status" = "install ok installed" ] && ok[$pkg]=1
+	done < <(dpkg-query -W -f='${Package} ${Status}\n' "$@" 2>/dev/null || true)
+	for pkg in "$@"; do
+		[ -n "${ok[$pkg]:-}" ] || echo "$pkg"
+	done
 }
 
 main() {
 	[ $# -gt 0 ] || usage
-	local -a want missing=()
-	local p
+	local -a want missing
 	mapfile -t want < <(set_packages "$@" | sort -u)
-	for p in "${want[@]}"; do
-		installed "$p" || missing+=("$p")
-	done
+	mapfile -t missing < <(missing_of "${want[@]}")
 	[ ${#missing[@]} -eq 0 ] && return 0
 
 	echo "deps.sh: installing missing packages: ${missing[*]}" >&2

@@ -62,6 +62,7 @@ main() {
 		kver=$("$TOP/scripts/kver.sh")
 		kdir=/lib/modules/$kver/build
 	fi
+	"$TOP/scripts/deps.sh" kunit
 	out=$TOP/build/kunit/$kver
 	read -r src ver < <(find_source "$kver")
 	key=$(printf '%s %s\n' "$ver" "$(sha256sum < "${BASH_SOURCE[0]}")")

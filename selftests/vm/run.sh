@@ -239,7 +239,7 @@ main() {
 	case "$TOP" in
 	*[[:space:]]*) die "the repo path must not contain white space: $TOP" ;;
 	esac
-	command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (scripts/deps.sh vm)"
+	"$TOP/scripts/deps.sh" vm || die "cannot install the VM's packages"
 
 	local kver kernel initrd
 	kver=$("$TOP/scripts/kver.sh") || exit $EXIT_RUNNER
