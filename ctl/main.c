@@ -35,13 +35,13 @@ static const struct object {
 	const char *name;
 	const struct cmd *cmds;
 	const size_t *ncmds;
-	const char *summary;
 } objects[] = {
-	{ "service", service_cmds, &service_ncmds, "virtual services (listeners)" },
-	{ "pool", pool_cmds, &pool_ncmds, "pools of servers" },
-	{ "server", server_cmds, &server_ncmds, "servers in a pool" },
-	{ "stats", stats_cmds, &stats_ncmds, "counters" },
-	{ "dump", dump_cmds, &dump_ncmds, "the configuration as commands" },
+	{ "service", service_cmds, &service_ncmds },
+	{ "pool", pool_cmds, &pool_ncmds },
+	{ "server", server_cmds, &server_ncmds },
+	{ "stats", stats_cmds, &stats_ncmds },
+	{ "dump", dump_cmds, &dump_ncmds },
+	{ "log", log_cmds, &log_ncmds },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -71,7 +71,7 @@ static void help(FILE *f)
 static void short_usage(FILE *f)
 {
 	fprintf(f, "Usage: splicerctl [-j] [-s] [-n NETNS] [-b FILE] "
-		"{ service | pool | server | stats | dump | apply | help } ...\n");
+		"{ service | pool | server | stats | dump | apply | log | help } ...\n");
 }
 
 void print_usages(FILE *f, const struct cmd *cmds, size_t n)
@@ -125,6 +125,9 @@ int dispatch(const char *object, const struct cmd *cmds, size_t n,
 		if (names_match(cmds[i].names, word))
 			return cmds[i].fn(argc ? argc - 1 : 0, argv + (argc ? 1 : 0),
 					  &cmds[i]);
+	/* An object of one command takes its arguments directly ("log count 5"). */
+	if (n == 1)
+		return cmds[0].fn(argc, argv, &cmds[0]);
 	fprintf(stderr, "splicerctl: unknown %s command \"%s\"\nUsage:\n", object, word);
 	print_usages(stderr, cmds, n);
 	return EXIT_USAGE;

@@ -36,6 +36,8 @@ struct service {
 	struct addrport listen;		/* FAMILY + ADDR + PORT, bit ADDR */
 	char pool[SPLICER_NAME_MAX];
 	uint32_t head_max;
+	uint32_t max_line;		/* request line, bytes */
+	uint32_t max_headers;		/* header fields per request */
 	uint32_t header_timeout;	/* ms */
 	uint32_t connect_timeout;	/* ms */
 	uint32_t server_timeout;	/* ms */
@@ -62,6 +64,33 @@ struct server {
 	uint8_t state;			/* enum splicer_srv_state */
 	struct counters stats;		/* bit STATS */
 };
+
+/* One decision log record (SPLICER_CMD_LOG). has: bit n = attribute n. */
+#define LOG_TEXT_MAX	256
+
+struct log_rec {
+	uint64_t has;			/* enum splicer_log_attr */
+	uint8_t kind;			/* enum splicer_log_kind */
+	uint64_t time;			/* ns since the epoch */
+	uint64_t conn_id;
+	char service[SPLICER_NAME_MAX];
+	struct addrport client;		/* bit CLIENT_ADDR */
+	char pool[SPLICER_NAME_MAX];
+	char server[SPLICER_NAME_MAX];
+	char decision[LOG_TEXT_MAX];
+	uint32_t retries;
+	uint32_t request_no;
+	char method[LOG_TEXT_MAX];
+	char target[LOG_TEXT_MAX];
+	char host[LOG_TEXT_MAX];
+	uint16_t status;
+	char reason[LOG_TEXT_MAX];
+	char end[LOG_TEXT_MAX];
+	uint32_t t_head, t_connect, t_response, t_total;	/* us */
+	uint64_t bytes_in, bytes_out;
+};
+
+#define LOG_HAS(r, attr)	((r)->has & (1ull << (attr)))
 
 struct service_list {
 	struct service *v;

@@ -184,6 +184,7 @@ static const char *const top_names[] = {
 	[SPLICER_A_POOL] = "POOL",
 	[SPLICER_A_SERVER] = "SERVER",
 	[SPLICER_A_STATS] = "STATS",
+	[SPLICER_A_LOG] = "LOG",
 };
 
 static const char *const svc_names[] = {
@@ -200,6 +201,8 @@ static const char *const svc_names[] = {
 	[SPLICER_SVC_A_STATS] = "STATS",
 	[SPLICER_SVC_A_PAD] = "PAD",
 	[SPLICER_SVC_A_IDLE_TIMEOUT] = "IDLE_TIMEOUT",
+	[SPLICER_SVC_A_MAX_LINE] = "MAX_LINE",
+	[SPLICER_SVC_A_MAX_HEADERS] = "MAX_HEADERS",
 };
 
 static const char *const pool_names[] = {
@@ -619,6 +622,80 @@ int nlx_dump(struct nlx *nl, struct nl_msg *msg, nlx_reply_fn fn,
 	return err;
 }
 
+/* ---- the decision log ---------------------------------------------- */
+
+struct listen {
+	uint16_t family;
+	nlx_reply_fn fn;
+	void *arg;
+	int status;		/* non-zero from fn: stop */
+};
+
+static int cb_log_seq(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;		/* multicast: sequence number 0 */
+}
+
+static int cb_log(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct listen *l = arg;
+	struct genlmsghdr *gnlh;
+
+	if (nlh->nlmsg_type != l->family || !genlmsg_valid_hdr(nlh, 0))
+		return NL_OK;
+	gnlh = nlmsg_data(nlh);
+	if (gnlh->cmd != SPLICER_CMD_LOG)
+		return NL_OK;
+	l->status = l->fn(genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0), l->arg);
+	return l->status ? NL_STOP : NL_OK;
+}
+
+int nlx_listen_log(struct nlx *nl, nlx_reply_fn fn, void *arg)
+{
+	struct listen l = { .family = nl->family, .fn = fn, .arg = arg };
+	struct nl_cb *cb;
+	int err;
+
+	if (!nl->log_group) {
+		fprintf(stderr, "splicerctl: this splicer module has no \"%s\" "
+			"multicast group\n", SPLICER_MCGRP_LOG);
+		return -EOPNOTSUPP;
+	}
+	err = nl_socket_add_membership(nl->sk, (int)nl->log_group);
+	if (err < 0) {
+		fprintf(stderr, "splicerctl: cannot join the decision log: %s\n",
+			nl_geterror(err));
+		return -EIO;
+	}
+	/* Room for bursts: records that find the socket full are lost. */
+	(void)nl_socket_set_buffer_size(nl->sk, 4 << 20, 0);
+
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, cb_log_seq, NULL);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, cb_log, &l);
+	while (!l.status) {
+		err = nl_recvmsgs(nl->sk, cb);
+		if (err == -NLE_NOMEM) {
+			/* ENOBUFS: the socket overflowed. */
+			fprintf(stderr, "splicerctl: warning: some log records were "
+				"lost (not read fast enough)\n");
+			continue;
+		}
+		if (err < 0) {
+			fprintf(stderr, "splicerctl: reading the decision log: %s\n",
+				nl_geterror(err));
+			l.status = -EIO;
+		}
+	}
+	nl_cb_put(cb);
+	return l.status < 0 ? l.status : 0;
+}
+
 /* ---- socket and family ----------------------------------------------- */
 
 static int enter_netns(const char *netns)
@@ -649,7 +726,27 @@ static int enter_netns(const char *netns)
 struct resolve {
 	int id;
 	uint32_t version;
+	uint32_t log_group;
 };
+
+static void resolve_groups(struct nlattr *groups, struct resolve *res)
+{
+	struct nlattr *g;
+	int rem;
+
+	nla_for_each_nested(g, groups, rem) {
+		struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
+		char name[GENL_NAMSIZ];
+
+		if (nla_parse_nested(tb, CTRL_ATTR_MCAST_GRP_MAX, g, NULL) ||
+		    !tb[CTRL_ATTR_MCAST_GRP_NAME] || !tb[CTRL_ATTR_MCAST_GRP_ID] ||
+		    nla_len(tb[CTRL_ATTR_MCAST_GRP_ID]) < 4)
+			continue;
+		nla_strlcpy(name, tb[CTRL_ATTR_MCAST_GRP_NAME], sizeof(name));
+		if (!strcmp(name, SPLICER_MCGRP_LOG))
+			res->log_group = nla_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	}
+}
 
 static int resolve_reply(const struct nlattr *attrs, int len, void *arg)
 {
@@ -663,6 +760,8 @@ static int resolve_reply(const struct nlattr *attrs, int len, void *arg)
 	res->id = nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
 	if (tb[CTRL_ATTR_VERSION] && nla_len(tb[CTRL_ATTR_VERSION]) >= 4)
 		res->version = nla_get_u32(tb[CTRL_ATTR_VERSION]);
+	if (tb[CTRL_ATTR_MCAST_GROUPS])
+		resolve_groups(tb[CTRL_ATTR_MCAST_GROUPS], res);
 	return 0;
 }
 
@@ -699,6 +798,7 @@ static int resolve_family(struct nlx *nl)
 		return err;
 
 	nl->family = (uint16_t)res.id;
+	nl->log_group = res.log_group;
 	if (res.version && res.version < SPLICER_FAMILY_VERSION)
 		fprintf(stderr, "splicerctl: warning: the module speaks version %u "
 			"of the netlink ABI, this tool version %u\n",

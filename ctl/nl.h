@@ -18,6 +18,7 @@
 struct nlx {
 	struct nl_sock *sk;
 	uint16_t family;	/* resolved id of SPLICER_FAMILY_NAME */
+	uint32_t log_group;	/* id of SPLICER_MCGRP_LOG, 0 if none */
 };
 
 /*
@@ -58,6 +59,14 @@ int nlx_doit(struct nlx *nl, struct nl_msg *msg, nlx_reply_fn fn, void *arg,
 #endif
 int nlx_dump(struct nlx *nl, struct nl_msg *msg, nlx_reply_fn fn,
 	     void (*reset)(void *arg), void *arg, const char *what);
+
+/*
+ * Join the decision log multicast group, then pass every record (message
+ * of the family, sequence number 0) to fn until fn returns non-zero (a
+ * negative errno fails). Records the socket had to drop are reported on
+ * stderr and the loop goes on. Returns 0 or a negative errno.
+ */
+int nlx_listen_log(struct nlx *nl, nlx_reply_fn fn, void *arg);
 
 /* ---- extended ACK decoding: pure functions, see tests/nl_test.c ---- */
 

@@ -100,7 +100,7 @@ int pool_dump(struct nlx *nl, struct pool_list *list)
 
 /* ---- output ---------------------------------------------------------- */
 
-void pool_print(const struct pool *p)
+void pool_print(const struct pool *p, bool as_command)
 {
 	const char *balance = balance_name(p->balance);
 	char num[16];
@@ -114,20 +114,23 @@ void pool_print(const struct pool *p)
 		json_string("name", p->name);
 		if (HAS(p, SPLICER_POOL_A_BALANCE))
 			json_string("balance", balance);
-		if (HAS(p, SPLICER_POOL_A_SERVERS))
+		if (HAS(p, SPLICER_POOL_A_SERVERS) && !as_command)
 			json_uint("servers", p->servers);
-		if (HAS(p, SPLICER_POOL_A_SERVERS_UP))
+		if (HAS(p, SPLICER_POOL_A_SERVERS_UP) && !as_command)
 			json_uint("servers_up", p->servers_up);
 		json_close_object();
 		return;
 	}
-	printf("pool %s", p->name);
+	printf("pool %s%s", as_command ? "add " : "", p->name);
 	if (HAS(p, SPLICER_POOL_A_BALANCE))
 		printf(" balance %s", balance);
+	if (as_command)
+		goto end;
 	if (HAS(p, SPLICER_POOL_A_SERVERS))
 		printf(" servers %u", p->servers);
 	if (HAS(p, SPLICER_POOL_A_SERVERS_UP))
 		printf(" servers-up %u", p->servers_up);
+end:
 	putchar('\n');
 }
 
@@ -250,14 +253,14 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 			err = -EBADMSG;
 		}
 		if (!err)
-			pool_print(&list.v[0]);
+			pool_print(&list.v[0], false);
 	} else {
 		err = pool_dump(nl, &list);
 		if (!err) {
 			if (opts.json)
 				json_open_array(NULL);
 			for (i = 0; i < list.n; i++)
-				pool_print(&list.v[i]);
+				pool_print(&list.v[i], false);
 			if (opts.json)
 				json_close_array();
 		}

@@ -151,7 +151,7 @@ int server_dump(struct nlx *nl, const char *pool, struct server_list *list)
 
 /* ---- output ---------------------------------------------------------- */
 
-void server_print(const struct server *s)
+void server_print(const struct server *s, bool as_command)
 {
 	const char *state = state_name(s->state);
 	char buf[ADDRPORT_STR_MAX], num[16];
@@ -175,12 +175,12 @@ void server_print(const struct server *s)
 			json_uint("maxconn", s->maxconn);
 		if (HAS(s, SPLICER_SRV_A_STATE))
 			json_string("state", state);
-		if (HAS(s, SPLICER_SRV_A_STATS))
+		if (HAS(s, SPLICER_SRV_A_STATS) && !as_command)
 			counters_print_json("stats", &s->stats);
 		json_close_object();
 		return;
 	}
-	printf("server %s %s", s->pool, s->name);
+	printf("server %s%s %s", as_command ? "add " : "", s->pool, s->name);
 	if (HAS(s, SPLICER_SRV_A_ADDR))
 		printf(" %s", format_addrport(&s->addr, buf, sizeof(buf)));
 	if (HAS(s, SPLICER_SRV_A_WEIGHT))
@@ -194,7 +194,7 @@ void server_print(const struct server *s)
 	if (HAS(s, SPLICER_SRV_A_STATE))
 		printf(" state %s", state);
 	putchar('\n');
-	if (opts.stats && HAS(s, SPLICER_SRV_A_STATS))
+	if (opts.stats && HAS(s, SPLICER_SRV_A_STATS) && !as_command)
 		counters_print_plain(&s->stats, "    ");
 }
 
@@ -329,7 +329,7 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 			err = -EBADMSG;
 		}
 		if (!err)
-			server_print(&list.v[0]);
+			server_print(&list.v[0], false);
 	} else {
 		err = server_dump(nl, argc ? key.pool : NULL, &list);
 		/* An empty listing: say so if the pool itself is missing. */
@@ -339,7 +339,7 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 			if (opts.json)
 				json_open_array(NULL);
 			for (i = 0; i < list.n; i++)
-				server_print(&list.v[i]);
+				server_print(&list.v[i], false);
 			if (opts.json)
 				json_close_array();
 		}

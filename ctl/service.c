@@ -22,6 +22,8 @@ static const struct kw add_kws[] = {
 	KW("connect-timeout", KW_DURATION, CONNECT_TIMEOUT, connect_timeout),
 	KW("server-timeout", KW_DURATION, SERVER_TIMEOUT, server_timeout),
 	KW("idle-timeout", KW_DURATION, IDLE_TIMEOUT, idle_timeout),
+	KW("max-line", KW_BYTES, MAX_LINE, max_line),
+	KW("max-headers", KW_U32, MAX_HEADERS, max_headers),
 	KW("retries", KW_U32, RETRIES, retries),
 };
 
@@ -34,6 +36,8 @@ static const struct kw set_kws[] = {
 	KW("connect-timeout", KW_DURATION, CONNECT_TIMEOUT, connect_timeout),
 	KW("server-timeout", KW_DURATION, SERVER_TIMEOUT, server_timeout),
 	KW("idle-timeout", KW_DURATION, IDLE_TIMEOUT, idle_timeout),
+	KW("max-line", KW_BYTES, MAX_LINE, max_line),
+	KW("max-headers", KW_U32, MAX_HEADERS, max_headers),
 	KW("retries", KW_U32, RETRIES, retries),
 };
 
@@ -67,6 +71,10 @@ static int service_put(struct nl_msg *msg, const struct service *s)
 		err |= nla_put_u32(msg, SPLICER_SVC_A_SERVER_TIMEOUT, s->server_timeout);
 	if (HAS(s, SPLICER_SVC_A_IDLE_TIMEOUT))
 		err |= nla_put_u32(msg, SPLICER_SVC_A_IDLE_TIMEOUT, s->idle_timeout);
+	if (HAS(s, SPLICER_SVC_A_MAX_LINE))
+		err |= nla_put_u32(msg, SPLICER_SVC_A_MAX_LINE, s->max_line);
+	if (HAS(s, SPLICER_SVC_A_MAX_HEADERS))
+		err |= nla_put_u32(msg, SPLICER_SVC_A_MAX_HEADERS, s->max_headers);
 	if (HAS(s, SPLICER_SVC_A_RETRIES))
 		err |= nla_put_u32(msg, SPLICER_SVC_A_RETRIES, s->retries);
 	nla_nest_end(msg, nest);
@@ -83,6 +91,8 @@ static struct nla_policy svc_policy[SPLICER_SVC_A_MAX + 1] = {
 	[SPLICER_SVC_A_RETRIES] = { .type = NLA_U32 },
 	[SPLICER_SVC_A_STATS] = { .type = NLA_NESTED },
 	[SPLICER_SVC_A_IDLE_TIMEOUT] = { .type = NLA_U32 },
+	[SPLICER_SVC_A_MAX_LINE] = { .type = NLA_U32 },
+	[SPLICER_SVC_A_MAX_HEADERS] = { .type = NLA_U32 },
 };
 
 static void get_name(const struct nlattr *a, char dst[SPLICER_NAME_MAX])
@@ -100,6 +110,8 @@ static int service_parse(const struct nlattr *nest, struct service *s)
 		[SPLICER_SVC_A_SERVER_TIMEOUT] = &s->server_timeout,
 		[SPLICER_SVC_A_RETRIES] = &s->retries,
 		[SPLICER_SVC_A_IDLE_TIMEOUT] = &s->idle_timeout,
+		[SPLICER_SVC_A_MAX_LINE] = &s->max_line,
+		[SPLICER_SVC_A_MAX_HEADERS] = &s->max_headers,
 	};
 	int i;
 
@@ -171,23 +183,24 @@ int service_dump(struct nlx *nl, struct service_list *list)
 
 /* ---- output ---------------------------------------------------------- */
 
-void service_print(const struct service *s)
+void service_print(const struct service *s, bool as_command)
 {
 	static const struct {
 		int attr;
+		size_t off;
 		const char *key, *word;
 		bool dur;
 	} u32s[] = {
-		{ SPLICER_SVC_A_HEAD_MAX, "head_max", "head-max", false },
-		{ SPLICER_SVC_A_HEADER_TIMEOUT, "header_timeout", "header-timeout", true },
-		{ SPLICER_SVC_A_CONNECT_TIMEOUT, "connect_timeout", "connect-timeout", true },
-		{ SPLICER_SVC_A_SERVER_TIMEOUT, "server_timeout", "server-timeout", true },
-		{ SPLICER_SVC_A_IDLE_TIMEOUT, "idle_timeout", "idle-timeout", true },
-		{ SPLICER_SVC_A_RETRIES, "retries", "retries", false },
-	};
-	const uint32_t vals[] = {
-		s->head_max, s->header_timeout, s->connect_timeout,
-		s->server_timeout, s->idle_timeout, s->retries,
+#define U32(a, f, k, w, d) { SPLICER_SVC_A_##a, offsetof(struct service, f), k, w, d }
+		U32(HEAD_MAX, head_max, "head_max", "head-max", false),
+		U32(MAX_LINE, max_line, "max_line", "max-line", false),
+		U32(MAX_HEADERS, max_headers, "max_headers", "max-headers", false),
+		U32(HEADER_TIMEOUT, header_timeout, "header_timeout", "header-timeout", true),
+		U32(CONNECT_TIMEOUT, connect_timeout, "connect_timeout", "connect-timeout", true),
+		U32(SERVER_TIMEOUT, server_timeout, "server_timeout", "server-timeout", true),
+		U32(IDLE_TIMEOUT, idle_timeout, "idle_timeout", "idle-timeout", true),
+		U32(RETRIES, retries, "retries", "retries", false),
+#undef U32
 	};
 	char buf[ADDRPORT_STR_MAX];
 	size_t i;
@@ -204,29 +217,31 @@ void service_print(const struct service *s)
 			json_string("pool", s->pool);
 		for (i = 0; i < ARRAY_SIZE(u32s); i++)
 			if (HAS(s, u32s[i].attr))
-				json_uint(u32s[i].key, vals[i]);
-		if (HAS(s, SPLICER_SVC_A_STATS))
+				json_uint(u32s[i].key,
+					  *(const uint32_t *)((const char *)s + u32s[i].off));
+		if (HAS(s, SPLICER_SVC_A_STATS) && !as_command)
 			counters_print_json("stats", &s->stats);
 		json_close_object();
 		return;
 	}
 
-	printf("service %s", s->name);
+	printf("service %s%s", as_command ? "add " : "", s->name);
 	if (HAS(s, SPLICER_SVC_A_ADDR))
 		printf(" listen %s", format_addrport(&s->listen, buf, sizeof(buf)));
 	if (HAS(s, SPLICER_SVC_A_POOL))
 		printf(" pool %s", s->pool);
 	for (i = 0; i < ARRAY_SIZE(u32s); i++) {
+		uint32_t v = *(const uint32_t *)((const char *)s + u32s[i].off);
+
 		if (!HAS(s, u32s[i].attr))
 			continue;
 		if (u32s[i].dur)
-			printf(" %s %s", u32s[i].word,
-			       format_duration(vals[i], buf, sizeof(buf)));
+			printf(" %s %s", u32s[i].word, format_duration(v, buf, sizeof(buf)));
 		else
-			printf(" %s %u", u32s[i].word, vals[i]);
+			printf(" %s %u", u32s[i].word, v);
 	}
 	putchar('\n');
-	if (opts.stats && HAS(s, SPLICER_SVC_A_STATS))
+	if (opts.stats && HAS(s, SPLICER_SVC_A_STATS) && !as_command)
 		counters_print_plain(&s->stats, "    ");
 }
 
@@ -337,14 +352,14 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 			err = -EBADMSG;
 		}
 		if (!err)
-			service_print(&list.v[0]);
+			service_print(&list.v[0], false);
 	} else {
 		err = service_dump(nl, &list);
 		if (!err) {
 			if (opts.json)
 				json_open_array(NULL);
 			for (i = 0; i < list.n; i++)
-				service_print(&list.v[i]);
+				service_print(&list.v[i], false);
 			if (opts.json)
 				json_close_array();
 		}
@@ -358,10 +373,10 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 const struct cmd service_cmds[] = {
 	{ "add", "service add NAME listen ADDR:PORT pool POOL [head-max BYTES] "
 	  "[header-timeout DUR] [connect-timeout DUR] [server-timeout DUR] "
-	  "[idle-timeout DUR] [retries N]", cmd_add },
+	  "[idle-timeout DUR] [max-line BYTES] [max-headers N] [retries N]", cmd_add },
 	{ "set", "service set NAME [pool POOL] [head-max BYTES] [header-timeout DUR] "
-	  "[connect-timeout DUR] [server-timeout DUR] [idle-timeout DUR] [retries N]",
-	  cmd_set },
+	  "[connect-timeout DUR] [server-timeout DUR] [idle-timeout DUR] "
+	  "[max-line BYTES] [max-headers N] [retries N]", cmd_set },
 	{ "del|delete", "service del NAME", cmd_del },
 	{ "show|list|ls", "service show [NAME]", cmd_show },
 };

@@ -38,8 +38,8 @@ int counters_parse(const struct nlattr *nest, struct counters *c)
 
 /*
  * Display order: traffic, failures, generated responses by status code,
- * then any counter this tool does not know yet, by type. Plain output
- * starts a new line at each group.
+ * the decision log, then any counter this tool does not know yet, by type.
+ * Plain output starts a new line at each group.
  */
 static const struct {
 	unsigned int type;
@@ -60,6 +60,7 @@ static const struct {
 	{ SPLICER_CNT_RESP_503, 2 },
 	{ SPLICER_CNT_RESP_504, 2 },
 	{ SPLICER_CNT_RESP_505, 2 },
+	{ SPLICER_CNT_LOG_DROPS, 3 },
 };
 
 /* The present counters of c in display order; returns how many. */
@@ -81,7 +82,7 @@ static size_t display_order(const struct counters *c, unsigned int *types,
 	for (t = 0; t < COUNTERS_MAX; t++) {
 		if (left & (1ull << t)) {
 			types[n] = t;
-			groups[n++] = 3;
+			groups[n++] = 4;
 		}
 	}
 	return n;

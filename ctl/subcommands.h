@@ -97,15 +97,21 @@ extern const struct cmd stats_cmds[];
 extern const size_t stats_ncmds;
 extern const struct cmd dump_cmds[];
 extern const size_t dump_ncmds;
+extern const struct cmd log_cmds[];
+extern const size_t log_ncmds;
 
 /* Shared between objects (service.c, server.c, stats.c). */
 int service_dump(struct nlx *nl, struct service_list *list);
 int server_dump(struct nlx *nl, const char *pool, struct server_list *list);
 int pool_dump(struct nlx *nl, struct pool_list *list);
-/* One object in the current format (plain line, or JSON object). */
-void service_print(const struct service *s);
-void pool_print(const struct pool *p);
-void server_print(const struct server *s);
+/*
+ * One object in the current format (a plain line, or a JSON object). With
+ * as_command, the line is the command that creates the object ("pool add
+ * app balance roundrobin") and read-only fields and counters are left out.
+ */
+void service_print(const struct service *s, bool as_command);
+void pool_print(const struct pool *p, bool as_command);
+void server_print(const struct server *s, bool as_command);
 /* 0 if pool 'name' exists, else a negative errno (printed). */
 int pool_check(struct nlx *nl, const char *name);
 int counters_parse(const struct nlattr *nest, struct counters *c);

@@ -135,35 +135,67 @@ run 0 -s server show app s1
 expect "$out" '^    conns [0-9]+ '
 
 # ---- services
-run 0 service add web listen 198.18.0.1:8080 pool app header-timeout 5s connect-timeout 1500ms server-timeout 2m idle-timeout 30s retries 2 head-max 32k
+run 0 service add web listen 198.18.0.1:8080 pool app header-timeout 5s connect-timeout 1500ms server-timeout 2m idle-timeout 30s retries 2 head-max 32k max-line 4k max-headers 64
 run 0 service add web6 listen '[2001:db8::1]:8080' pool api
 run 1 service add web listen 198.18.0.1:8081 pool app
 expect "$err" 'File exists'
 run 1 service add web2 listen 198.18.0.1:8082 pool nope
 expect "$err" '^splicerctl: service add "web2": .*POOL.*: No such file or directory$'
 run 0 service show
-expect "$out" '^service web listen 198.18.0.1:8080 pool app head-max 32768 header-timeout 5s connect-timeout 1500ms server-timeout 2m idle-timeout 30s retries 2$'
+expect "$out" '^service web listen 198.18.0.1:8080 pool app head-max 32768 max-line 4096 max-headers 64 header-timeout 5s connect-timeout 1500ms server-timeout 2m idle-timeout 30s retries 2$'
 expect "$out" '^service web6 listen \[2001:db8::1\]:8080 pool api '
 run 0 service set web pool api retries 0
 run 0 service show web
 expect "$out" 'pool api .*retries 0$'
 run 0 -j service show web
 json
-py_is "$(keys name family addr port pool head_max header_timeout connect_timeout server_timeout idle_timeout retries)" \
-	'{"name":"web","family":"inet","addr":"198.18.0.1","port":8080,"pool":"api","head_max":32768,"header_timeout":5000,"connect_timeout":1500,"server_timeout":120000,"idle_timeout":30000,"retries":0}'
+py_is "$(keys name family addr port pool head_max max_line max_headers header_timeout connect_timeout server_timeout idle_timeout retries)" \
+	'{"name":"web","family":"inet","addr":"198.18.0.1","port":8080,"pool":"api","head_max":32768,"max_line":4096,"max_headers":64,"header_timeout":5000,"connect_timeout":1500,"server_timeout":120000,"idle_timeout":30000,"retries":0}'
 run 0 -j service show
 json
 py_is '[x["name"] for x in d]' '["web","web6"]'
 
-# Something listens now: one request through the listener moves counters.
-ip netns exec "$ns" python3 -c 'import socket
+# Something listens now: a bad request through the listener gets a 400
+# from splicer itself, moves counters and writes two log records.
+bad_request() {
+	ip netns exec "$ns" python3 -c 'import socket
 s = socket.create_connection(("198.18.0.1", 8080), timeout=5)
 s.sendall(b"BAD\r\n\r\n")
 s.settimeout(5)
 try:
-    print(s.recv(100))
+    while s.recv(1000):
+        pass
 except Exception as e:
     print(e)' >/dev/null 2>&1
+}
+
+# ---- the decision log
+"$ctl" -n "$ns" log count 2 >/tmp/log.out 2>"$err" &
+logpid=$!
+timeout 20 "$ctl" -n "$ns" -j log service web count 2 >/tmp/log.json 2>>"$err" &
+jlogpid=$!
+timeout 15 "$ctl" -n "$ns" log service web6 >/tmp/log6.out 2>>"$err" &
+log6pid=$!
+sleep 4			# every reader has joined the group
+bad_request
+( sleep 20; kill $logpid 2>/dev/null ) &
+wait $logpid && ok "log count 2 ended by itself" || bad "log count 2"
+wait $jlogpid && ok "log -j ended by itself" || bad "log -j"
+wait $log6pid
+[ $? = 124 ] && [ ! -s /tmp/log6.out ] && ok "log service web6 saw nothing" || bad "log filter"
+cp /tmp/log.out "$out"
+expect /tmp/log.out '^[0-9-]+T[0-9:.]+Z request service web conn [0-9]+ client 198.18.0.1:[0-9]+ .*status 400 generated reason '
+expect /tmp/log.out '^[0-9-]+T[0-9:.]+Z conn service web conn [0-9]+ .* end '
+[ "$(wc -l </tmp/log.out)" = 2 ] && ok "  two records" || bad "  two records"
+if python3 -c 'import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(recs) == 2, recs
+assert {r["kind"] for r in recs} == {"request", "conn"}, recs
+req = [r for r in recs if r["kind"] == "request"][0]
+assert req["status"] == 400 and req["generated"] is True, req
+assert req["service"] == "web" and req["client_family"] == "inet", req
+assert isinstance(req["time"], int) and isinstance(req["conn_id"], int), req
+' /tmp/log.json 2>>"$err"; then ok "  log -j: one JSON object a line"; else cp /tmp/log.json "$out"; bad "  log -j"; fi
 
 # ---- stats
 run 0 stats
@@ -227,7 +259,7 @@ run 0 dump
 cp "$out" /tmp/config
 expect /tmp/config '^pool add app balance roundrobin$'
 expect /tmp/config '^server add app s2 \[2001:db8::2\]:80 weight 1 maxconn unlimited state drain$'
-expect /tmp/config '^service add web listen 198.18.0.1:8080 pool api head-max 32768 header-timeout 5s connect-timeout 1500ms server-timeout 2m idle-timeout 30s retries 0$'
+expect /tmp/config '^service add web listen 198.18.0.1:8080 pool api head-max 32768 max-line 4096 max-headers 64 header-timeout 5s connect-timeout 1500ms server-timeout 2m idle-timeout 30s retries 0$'
 "$ctl" -n "$ns2" apply -f /tmp/config >"$out" 2>"$err" && ok "apply -f" || bad "apply -f"
 "$ctl" -n "$ns2" dump >/tmp/config2 2>"$err"
 cmp -s /tmp/config /tmp/config2 && ok "  dump of the copy is identical" || bad "  dump of the copy differs"
