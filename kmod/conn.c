@@ -328,9 +328,24 @@ static __printf(2, 3) void decide(struct spl_conn *conn, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void connect_failed(struct spl_conn *conn, bool timeout)
+static const char *connect_error(int err)
 {
-	decide(conn, timeout ? " (timed out)" : " (refused)");
+	switch (err) {
+	case -ETIMEDOUT: return "timed out";
+	case -ECONNREFUSED: return "refused";
+	case -ECONNRESET: return "reset";
+	case -ENETUNREACH: return "network unreachable";
+	case -EHOSTUNREACH: return "host unreachable";
+	case -EADDRNOTAVAIL: return "no local address";
+	}
+	return "failed";
+}
+
+static void connect_failed(struct spl_conn *conn, int err)
+{
+	bool timeout = err == -ETIMEDOUT;
+
+	decide(conn, " (%s)", connect_error(err));
 	conn->srv_name[0] = '\0';
 	conn->timed_out = timeout;
 	count_srv(conn, SPLICER_CNT_CONNECT_FAIL, 1);
@@ -395,7 +410,7 @@ static void connect_next(struct spl_conn *conn)
 			spl_conn_queue(conn);
 			return;
 		}
-		decide(conn, " (error %d)", err);
+		decide(conn, " (%s)", connect_error(err));
 		conn->srv_name[0] = '\0';
 		conn->timed_out = false;
 		count_srv(conn, SPLICER_CNT_CONNECT_FAIL, 1);
@@ -423,9 +438,9 @@ static void step_connect(struct spl_conn *conn)
 		return;
 	}
 	if (state != TCP_SYN_SENT)
-		connect_failed(conn, false);
+		connect_failed(conn, sock_error(sk) ?: -ECONNREFUSED);
 	else if (past_deadline(conn))
-		connect_failed(conn, true);
+		connect_failed(conn, -ETIMEDOUT);
 }
 
 /* ---- delayed binding: the request head ---- */

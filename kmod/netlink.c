@@ -22,12 +22,36 @@
 #include "pool.h"
 #include "service.h"
 
+/*
+ * Names (NAME, POOL): 1-31 bytes of [A-Za-z0-9_.-] and a NUL. Checked here
+ * rather than with NLA_NUL_STRING so the rejection says what a name is.
+ */
+static int spl_validate_name(const struct nlattr *attr,
+			     struct netlink_ext_ack *extack)
+{
+	const char *s = nla_data(attr);
+	int i, len = nla_len(attr);
+
+	if (len < 2 || len > SPLICER_NAME_MAX || s[len - 1])
+		goto bad;
+	for (i = 0; i < len - 1; i++)
+		if (!(isalnum(s[i]) || s[i] == '_' || s[i] == '.' || s[i] == '-'))
+			goto bad;
+	return 0;
+bad:
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    KBUILD_MODNAME ": names are 1-31 characters of A-Z a-z 0-9 _ . - and a NUL");
+	return -EINVAL;
+}
+
+#define NAME_POLICY	NLA_POLICY_VALIDATE_FN(NLA_BINARY, spl_validate_name)
+
 static const struct nla_policy spl_svc_policy[SPLICER_SVC_A_MAX + 1] = {
-	[SPLICER_SVC_A_NAME] = { .type = NLA_NUL_STRING, .len = SPLICER_NAME_MAX - 1 },
+	[SPLICER_SVC_A_NAME] = NAME_POLICY,
 	[SPLICER_SVC_A_FAMILY] = { .type = NLA_U16 },
 	[SPLICER_SVC_A_ADDR] = { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
 	[SPLICER_SVC_A_PORT] = { .type = NLA_U16 },
-	[SPLICER_SVC_A_POOL] = { .type = NLA_NUL_STRING, .len = SPLICER_NAME_MAX - 1 },
+	[SPLICER_SVC_A_POOL] = NAME_POLICY,
 	[SPLICER_SVC_A_HEAD_MAX] = { .type = NLA_U32 },
 	[SPLICER_SVC_A_HEADER_TIMEOUT] = { .type = NLA_U32 },
 	[SPLICER_SVC_A_CONNECT_TIMEOUT] = { .type = NLA_U32 },
@@ -40,15 +64,15 @@ static const struct nla_policy spl_svc_policy[SPLICER_SVC_A_MAX + 1] = {
 };
 
 static const struct nla_policy spl_pool_policy[SPLICER_POOL_A_MAX + 1] = {
-	[SPLICER_POOL_A_NAME] = { .type = NLA_NUL_STRING, .len = SPLICER_NAME_MAX - 1 },
+	[SPLICER_POOL_A_NAME] = NAME_POLICY,
 	[SPLICER_POOL_A_BALANCE] = { .type = NLA_U8 },
 	[SPLICER_POOL_A_SERVERS] = { .type = NLA_REJECT },
 	[SPLICER_POOL_A_SERVERS_UP] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy spl_srv_policy[SPLICER_SRV_A_MAX + 1] = {
-	[SPLICER_SRV_A_POOL] = { .type = NLA_NUL_STRING, .len = SPLICER_NAME_MAX - 1 },
-	[SPLICER_SRV_A_NAME] = { .type = NLA_NUL_STRING, .len = SPLICER_NAME_MAX - 1 },
+	[SPLICER_SRV_A_POOL] = NAME_POLICY,
+	[SPLICER_SRV_A_NAME] = NAME_POLICY,
 	[SPLICER_SRV_A_FAMILY] = { .type = NLA_U16 },
 	[SPLICER_SRV_A_ADDR] = { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
 	[SPLICER_SRV_A_PORT] = { .type = NLA_U16 },
@@ -74,7 +98,6 @@ static struct genl_family spl_genl_family;
  * offset, which splicerctl resolves, names the value.
  */
 #define SPL_MSG(s)	KBUILD_MODNAME ": " s
-#define MSG_BAD_NAME	SPL_MSG("NAME: names are 1-31 of A-Z a-z 0-9 _ . -")
 
 /* NL_SET_ERR_MSG wants a literal; @msg is one, passed through a pointer. */
 static void set_msg(struct netlink_ext_ack *extack, const char *msg)
@@ -115,24 +138,6 @@ static bool require(struct genl_info *info, struct nlattr **tb, int type,
 	NL_SET_ERR_ATTR_MISS(info->extack, info->attrs[nest], type);
 	set_msg(info->extack, missing);
 	return false;
-}
-
-static int check_name(struct genl_info *info, struct nlattr *attr,
-		      const char *msg)
-{
-	const char *s = nla_data(attr);
-	size_t i, len = strlen(s);
-
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (!(isalnum(c) || c == '_' || c == '.' || c == '-'))
-			break;
-	}
-	if (len && i == len)
-		return 0;
-	reject(info->extack, attr, msg);
-	return -EINVAL;
 }
 
 /* FAMILY + ADDR + PORT into a sockaddr. */
@@ -439,8 +444,7 @@ static int spl_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 	    !require(info, tb, SPLICER_SVC_A_POOL, SPLICER_A_SERVICE, SPL_MSG("missing POOL")))
 		return -EINVAL;
 	spl_service_cfg_default(&cfg);
-	err = check_name(info, tb[SPLICER_SVC_A_NAME], MSG_BAD_NAME) ?:
-	      parse_addr(info, tb[SPLICER_SVC_A_FAMILY], tb[SPLICER_SVC_A_ADDR],
+	err = parse_addr(info, tb[SPLICER_SVC_A_FAMILY], tb[SPLICER_SVC_A_ADDR],
 			 tb[SPLICER_SVC_A_PORT], &ss) ?:
 	      svc_cfg_parse(info, tb, &cfg);
 	if (err)
@@ -625,8 +629,7 @@ static int spl_nl_pool_new(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	if (!require(info, tb, SPLICER_POOL_A_NAME, SPLICER_A_POOL, SPL_MSG("missing NAME")))
 		return -EINVAL;
-	err = check_name(info, tb[SPLICER_POOL_A_NAME], MSG_BAD_NAME) ?:
-	      get_balance(info, tb[SPLICER_POOL_A_BALANCE], &balance);
+	err = get_balance(info, tb[SPLICER_POOL_A_BALANCE], &balance);
 	if (err)
 		return err;
 
@@ -828,8 +831,7 @@ static int spl_nl_server_new(struct sk_buff *skb, struct genl_info *info)
 	    !require(info, tb, SPLICER_SRV_A_ADDR, SPLICER_A_SERVER, SPL_MSG("missing ADDR")) ||
 	    !require(info, tb, SPLICER_SRV_A_PORT, SPLICER_A_SERVER, SPL_MSG("missing PORT")))
 		return -EINVAL;
-	err = check_name(info, tb[SPLICER_SRV_A_NAME], MSG_BAD_NAME) ?:
-	      parse_addr(info, tb[SPLICER_SRV_A_FAMILY], tb[SPLICER_SRV_A_ADDR],
+	err = parse_addr(info, tb[SPLICER_SRV_A_FAMILY], tb[SPLICER_SRV_A_ADDR],
 			 tb[SPLICER_SRV_A_PORT], &ss) ?:
 	      srv_opts_parse(info, tb, &weight, &maxconn, &state);
 	if (err)
@@ -1028,7 +1030,8 @@ static const struct genl_ops spl_ops[] = {
 };
 
 static const struct genl_multicast_group spl_mcgrps[] = {
-	{ .name = SPLICER_MCGRP_LOG },
+	/* records carry client addresses and request targets */
+	{ .name = SPLICER_MCGRP_LOG, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family spl_genl_family __ro_after_init = {
