@@ -10,6 +10,7 @@
 #   make fuzz       the libFuzzer harnesses of selftests/fuzz/ on the host,
 #                   300 s each (FUZZ_SECONDS=N); make check runs them 20 s
 #   make deps       install every package the steps above need
+#   make install    splicer.ko (modules_install + depmod) and splicerctl
 #   make clean
 #
 # KDIR=<kernel build dir> picks the kernel (default: scripts/kver.sh's choice,
@@ -24,7 +25,7 @@ KUNIT_DIR = $(TOP)/build/kunit/$(KVER)
 KBUILD_FLAGS = $(if $(C),C=$(C)) $(if $(W),W=$(W))
 DEPS = $(TOP)/scripts/deps.sh
 
-.PHONY: all modules ctl kunit check demo deps clean help
+.PHONY: all modules ctl kunit check demo deps clean help install
 .PHONY: check-kdir deps-build deps-kunit deps-vm deps-check
 .PHONY: fuzz deps-fuzz
 
@@ -46,7 +47,7 @@ check-kdir: deps-build
 modules: check-kdir
 	$(MAKE) -C $(KDIR) M=$(TOP) $(KBUILD_FLAGS) modules
 
-ctl: check-kdir
+ctl: deps-build
 	$(MAKE) -C $(TOP)/ctl
 
 kunit: check-kdir deps-kunit
@@ -68,6 +69,13 @@ demo: all deps-vm
 
 deps:
 	@$(DEPS) all
+
+# On a real server: the module into /lib/modules/<running kernel>/updates
+# (modprobe splicer then works) and splicerctl into /usr/local/sbin.
+install: all
+	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+	depmod -a $(KVER)
+	$(MAKE) -C $(TOP)/ctl install
 
 clean:
 	-test -f "$(KDIR)/Makefile" && $(MAKE) -C $(KDIR) M=$(TOP) clean
