@@ -543,9 +543,9 @@ static void spl_conn_handoff(struct spl_conn *conn)
  * The server is done (closed or reset) after answering, or stopped reading:
  * deliver what is still buffered, FIN the client and drain it (LINGER).
  */
-static void relay_to_linger(struct spl_conn *conn)
+static void relay_to_linger(struct spl_conn *conn, bool abort_server)
 {
-	close_server(conn, true);
+	close_server(conn, abort_server);
 	release_server(conn);
 	conn->down.len = conn->down.fwd;	/* only what was cleared */
 	set_state(conn, SPL_CONN_LINGER);
@@ -630,7 +630,15 @@ static void step_relay(struct spl_conn *conn)
 		if (b == SPL_PUMP_SRC_ERR ||
 		    (down->shut && (up->dead || up->closing || conn->error))) {
 			count_bytes(conn, up0, down0);
-			relay_to_linger(conn);
+			relay_to_linger(conn, true);
+			return;
+		}
+		if (up->closing && spl_flow_idle(conn) && down->flow == SPL_FLOW_HEAD &&
+		    down->off == down->len && !down->shut) {
+			/* the client said Connection: close and has its answer */
+			count_bytes(conn, up0, down0);
+			down->eof = true;
+			relay_to_linger(conn, false);
 			return;
 		}
 		if (up->shut && down->shut) {

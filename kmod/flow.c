@@ -20,6 +20,16 @@
 #include "rewrite.h"
 #include "stats.h"
 
+/* Whether the client's side must stop reading for now. */
+static void up_hold(struct spl_conn *conn)
+{
+	struct spl_dir *d = &conn->up;
+
+	d->hold = conn->error ||
+		  (d->flow == SPL_FLOW_HEAD &&
+		   (d->closing || conn->pipe_len == SPL_PIPELINE_MAX));
+}
+
 /* The slot the next request goes to; pipe_push() makes it count. */
 static struct spl_log_req *pipe_next(struct spl_conn *conn)
 {
@@ -44,6 +54,7 @@ static void pipe_pop(struct spl_conn *conn, const char *end)
 	spl_log_request(conn, e, e->status, false, NULL, end);
 	conn->pipe_head = (conn->pipe_head + 1) % SPL_PIPELINE_MAX;
 	conn->pipe_len--;
+	up_hold(conn);		/* room in the pipeline again */
 }
 
 void spl_flow_answered(struct spl_conn *conn, u16 status)
@@ -185,8 +196,7 @@ bool spl_frame_up(struct spl_conn *conn, struct spl_dir *d)
 		if (!forward_request(conn, d, end))
 			break;
 	}
-	d->hold = conn->error || d->closing ||
-		  (d->flow == SPL_FLOW_HEAD && conn->pipe_len == SPL_PIPELINE_MAX);
+	up_hold(conn);
 	return d->fwd != start;
 }
 
