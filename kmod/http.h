@@ -91,7 +91,8 @@ struct spl_http_resp {
  * @buf: bytes received so far
  * @len: how many
  * @scan: in/out; bytes already examined (start with 0, keep it between
- *        calls on the same growing buffer)
+ *        calls on the same growing buffer; it is an offset from @buf, so
+ *        reset it, or move it too, when the head's bytes move)
  *
  * The head ends with the first empty line that follows a non-empty one.
  * Empty lines before the first line are skipped and counted in the head

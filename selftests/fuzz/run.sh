@@ -43,7 +43,8 @@ run_one() {
 		-dict="$HERE/http.dict" -artifact_prefix="$OUT/artifacts/$name/" \
 		"$OUT/corpus/$name" "$HERE/corpus/$name" > "$log" 2>&1 || rc=$?
 	if [ $rc = 0 ]; then
-		echo "fuzz-$name: ok, $(sed -n 's/^stat::number_of_executed_units: *//p' "$log") runs" \
+		echo "fuzz-$name: ok, $(sed -n 's/^stat::number_of_executed_units: *//p' "$log" |
+			tail -n 1) runs" \
 			"in ${secs}s, $(grep -a -o 'cov: [0-9]* ft: [0-9]* corp: [0-9/a-zA-Z]*' "$log" |
 			tail -n 1)"
 		return 0
