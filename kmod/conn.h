@@ -54,6 +54,7 @@ struct spl_dir {
 	/* HTTP framing of this direction (flow.c) */
 	u8 flow;		/* enum spl_flow */
 	bool closing;		/* requests: the last one was forwarded */
+	bool upgrading;		/* requests: an upgrade awaits its answer */
 	u32 scan;		/* head bytes after fwd already searched */
 	struct spl_http_body body;
 };

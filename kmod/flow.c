@@ -27,7 +27,8 @@ static void up_hold(struct spl_conn *conn)
 
 	d->hold = conn->error ||
 		  (d->flow == SPL_FLOW_HEAD &&
-		   (d->closing || conn->pipe_len == SPL_PIPELINE_MAX));
+		   (d->closing || d->upgrading ||
+		    conn->pipe_len == SPL_PIPELINE_MAX));
 }
 
 /* The slot the next request goes to; pipe_push() makes it count. */
@@ -121,6 +122,9 @@ static bool forward_request(struct spl_conn *conn, struct spl_dir *d,
 		spl_http_body_init(&d->body, kind, req->content_length);
 		d->flow = SPL_FLOW_BODY;
 	}
+	/* what follows an upgrade request is not HTTP until answered */
+	if (req->flags & SPL_HTTP_F_UPGRADE)
+		d->upgrading = true;
 	if ((req->flags & SPL_HTTP_F_CLOSE) ||
 	    (req->minor == 0 && !(req->flags & SPL_HTTP_F_KEEPALIVE)))
 		d->closing = true;
@@ -171,7 +175,7 @@ bool spl_frame_up(struct spl_conn *conn, struct spl_dir *d)
 			break;
 		}
 		/* SPL_FLOW_HEAD */
-		if (d->closing || conn->pipe_len == SPL_PIPELINE_MAX)
+		if (d->closing || d->upgrading || conn->pipe_len == SPL_PIPELINE_MAX)
 			break;
 		avail = d->len - d->fwd;
 		end = spl_http_head_end(d->buf + d->fwd, avail, &d->scan);
@@ -205,6 +209,7 @@ static void tunnel(struct spl_conn *conn)
 {
 	conn->up.flow = SPL_FLOW_TUNNEL;
 	conn->up.closing = false;
+	conn->up.upgrading = false;
 	conn->up.hold = false;
 	conn->down.flow = SPL_FLOW_TUNNEL;
 	spl_flow_end(conn, "upgraded to a tunnel");
@@ -273,6 +278,9 @@ bool spl_frame_down(struct spl_conn *conn, struct spl_dir *d)
 		}
 		if (resp.status < 200)
 			continue;		/* interim: the final head follows */
+		/* a final answer other than 101: the upgrade was declined */
+		conn->up.upgrading = false;
+		up_hold(conn);
 		if (kind == SPL_HTTP_BODY_NONE) {
 			pipe_pop(conn, "answered");
 			continue;
