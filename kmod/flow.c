@@ -278,9 +278,11 @@ bool spl_frame_down(struct spl_conn *conn, struct spl_dir *d)
 		}
 		if (resp.status < 200)
 			continue;		/* interim: the final head follows */
-		/* a final answer other than 101: the upgrade was declined */
-		conn->up.upgrading = false;
-		up_hold(conn);
+		if (e->upgrade) {
+			/* a final answer other than 101: the upgrade was declined */
+			conn->up.upgrading = false;
+			up_hold(conn);
+		}
 		if (kind == SPL_HTTP_BODY_NONE) {
 			pipe_pop(conn, "answered");
 			continue;
