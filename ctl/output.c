@@ -178,6 +178,7 @@ static const char *const counter_names[] = {
 	[SPLICER_CNT_RESP_504] = "resp_504",
 	[SPLICER_CNT_RESP_501] = "resp_501",
 	[SPLICER_CNT_RESP_505] = "resp_505",
+	[SPLICER_CNT_RESP_414] = "resp_414",
 	[SPLICER_CNT_LOG_DROPS] = "log_drops",
 };
 

@@ -273,6 +273,7 @@ static void respond(struct spl_conn *conn, int status)
 	conn->down = (struct spl_dir){
 		.buf = (u8 *)r, .len = len, .cap = len, .borrowed = true,
 	};
+	conn->linger_end = "closed after splicer's response";
 	set_state(conn, SPL_CONN_LINGER);
 	set_deadline(conn, SPL_LINGER_MS);
 	spl_conn_queue(conn);
@@ -306,11 +307,11 @@ static void step_linger(struct spl_conn *conn)
 		conn->discarded += n;
 	}
 done:
-	spl_conn_finish(conn, false, "closed after splicer's response");
+	spl_conn_finish(conn, false, conn->linger_end);
 	return;
 wait:
 	if (past_deadline(conn))
-		spl_conn_finish(conn, false, "closed after splicer's response");
+		spl_conn_finish(conn, false, conn->linger_end);
 }
 
 /* ---- choosing and connecting to a server ---- */
@@ -548,6 +549,7 @@ static void relay_to_linger(struct spl_conn *conn, bool abort_server)
 	close_server(conn, abort_server);
 	release_server(conn);
 	conn->down.len = conn->down.fwd;	/* only what was cleared */
+	conn->linger_end = "closed after the server finished";
 	set_state(conn, SPL_CONN_LINGER);
 	set_deadline(conn, SPL_LINGER_MS);
 	spl_conn_queue(conn);
@@ -579,7 +581,7 @@ static bool relay_error(struct spl_conn *conn)
 	if (conn->error_now) {
 		if (down->flow == SPL_FLOW_BODY && down->bytes) {
 			/* mid-response: cut */
-			spl_conn_finish(conn, true, "bad request body during a response");
+			spl_conn_finish(conn, true, "malformed body in mid-response");
 			return true;
 		}
 	} else if (!spl_flow_idle(conn) || down->fwd < down->len) {

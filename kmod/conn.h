@@ -100,6 +100,7 @@ struct spl_conn {
 	int error;			/* status to answer once responses are out */
 	bool error_now;			/* ...without waiting for the pipeline */
 	u32 discarded;			/* LINGER: bytes read and dropped */
+	const char *linger_end;		/* LINGER: how the log says it ended */
 
 	/* requests forwarded and not yet answered (flow.c) */
 	struct spl_log_req pipeline[SPL_PIPELINE_MAX];

@@ -122,8 +122,8 @@ static bool forward_request(struct spl_conn *conn, struct spl_dir *d,
 		spl_http_body_init(&d->body, kind, req->content_length);
 		d->flow = SPL_FLOW_BODY;
 	}
-	/* what follows an upgrade request is not HTTP until answered */
-	if (req->flags & SPL_HTTP_F_UPGRADE)
+	/* what follows an upgrade or CONNECT is not HTTP until answered */
+	if ((req->flags & SPL_HTTP_F_UPGRADE) || req->method == SPL_HTTP_M_CONNECT)
 		d->upgrading = true;
 	if ((req->flags & SPL_HTTP_F_CLOSE) ||
 	    (req->minor == 0 && !(req->flags & SPL_HTTP_F_KEEPALIVE)))
@@ -185,7 +185,7 @@ bool spl_frame_up(struct spl_conn *conn, struct spl_dir *d)
 			break;
 		}
 		if (!end) {
-			if (avail >= READ_ONCE(svc->cfg.head_max)) {
+			if (avail >= d->lim) {	/* head-max at accept */
 				conn->req.reason = "request head too large";
 				request_error(conn, spl_http_head_too_large(
 					d->buf + d->fwd, avail, &lim));

@@ -41,7 +41,8 @@ void spl_log_req_init(struct spl_conn *conn, struct spl_log_req *e,
 
 	memset(e, 0, sizeof(*e));
 	e->method = req->method;
-	e->upgrade = req->flags & SPL_HTTP_F_UPGRADE;
+	e->upgrade = (req->flags & SPL_HTTP_F_UPGRADE) ||
+		     req->method == SPL_HTTP_M_CONNECT;
 	e->no = conn->requests + 1;
 	e->t_head = ktime_get_ns();
 	if (req->method < ARRAY_SIZE(method_names) && method_names[req->method]) {

@@ -39,13 +39,13 @@ static int services_show(struct seq_file *m, void *v)
 		SPLICER_CNT_CONNECT_FAIL, SPLICER_CNT_RETRIES,
 		SPLICER_CNT_RESP_400, SPLICER_CNT_RESP_408, SPLICER_CNT_RESP_431,
 		SPLICER_CNT_RESP_502, SPLICER_CNT_RESP_503, SPLICER_CNT_RESP_504,
-		SPLICER_CNT_RESP_501, SPLICER_CNT_RESP_505,
+		SPLICER_CNT_RESP_501, SPLICER_CNT_RESP_505, SPLICER_CNT_RESP_414,
 	};
 	struct spl_service *svc;
 	struct spl_pool *pool;
 	int i;
 
-	seq_puts(m, "name addr port pool conns active requests bytes_in bytes_out connect_fail retries r400 r408 r431 r502 r503 r504 r501 r505\n");
+	seq_puts(m, "name addr port pool conns active requests bytes_in bytes_out connect_fail retries r400 r408 r431 r502 r503 r504 r501 r505 r414\n");
 	rcu_read_lock();
 	list_for_each_entry_rcu(svc, &sn->services, node) {
 		seq_puts(m, svc->name);

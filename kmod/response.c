@@ -9,6 +9,7 @@
 /* Bodies are appended below; their lengths are checked at build time. */
 #define BODY_400 "400 Bad Request: the request head is malformed.\n"
 #define BODY_408 "408 Request Timeout: the request head took too long.\n"
+#define BODY_414 "414 URI Too Long: the request line is too long.\n"
 #define BODY_431 "431 Request Header Fields Too Large.\n"
 #define BODY_500 "500 Internal Server Error.\n"
 #define BODY_501 "501 Not Implemented: unsupported transfer coding.\n"
@@ -27,6 +28,7 @@
 
 static const char r400[] = HEAD(400, "Bad Request", 48) BODY_400;
 static const char r408[] = HEAD(408, "Request Timeout", 53) BODY_408;
+static const char r414[] = HEAD(414, "URI Too Long", 48) BODY_414;
 static const char r431[] = HEAD(431, "Request Header Fields Too Large", 37) BODY_431;
 static const char r500[] = HEAD(500, "Internal Server Error", 27) BODY_500;
 static const char r501[] = HEAD(501, "Not Implemented", 50) BODY_501;
@@ -37,6 +39,7 @@ static const char r505[] = HEAD(505, "HTTP Version Not Supported", 32) BODY_505;
 
 static_assert(sizeof(BODY_400) - 1 == 48);
 static_assert(sizeof(BODY_408) - 1 == 53);
+static_assert(sizeof(BODY_414) - 1 == 48);
 static_assert(sizeof(BODY_431) - 1 == 37);
 static_assert(sizeof(BODY_500) - 1 == 27);
 static_assert(sizeof(BODY_501) - 1 == 50);
@@ -53,7 +56,7 @@ struct spl_resp {
 
 #define R(code, str) { code, str, sizeof(str) - 1 }
 static const struct spl_resp responses[] = {
-	R(400, r400), R(408, r408), R(431, r431), R(501, r501),
+	R(400, r400), R(408, r408), R(414, r414), R(431, r431), R(501, r501),
 	R(502, r502), R(503, r503), R(504, r504), R(505, r505),
 };
 

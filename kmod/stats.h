@@ -45,6 +45,7 @@ static inline int spl_stats_resp_cnt(int status)
 	case 504: return SPLICER_CNT_RESP_504;
 	case 501: return SPLICER_CNT_RESP_501;
 	case 505: return SPLICER_CNT_RESP_505;
+	case 414: return SPLICER_CNT_RESP_414;
 	}
 	return 0;
 }

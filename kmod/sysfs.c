@@ -31,6 +31,7 @@ CNT_ATTR(connect_fail, SPLICER_CNT_CONNECT_FAIL);
 CNT_ATTR(retries, SPLICER_CNT_RETRIES);
 CNT_ATTR(resp_400, SPLICER_CNT_RESP_400);
 CNT_ATTR(resp_408, SPLICER_CNT_RESP_408);
+CNT_ATTR(resp_414, SPLICER_CNT_RESP_414);
 CNT_ATTR(resp_431, SPLICER_CNT_RESP_431);
 CNT_ATTR(resp_501, SPLICER_CNT_RESP_501);
 CNT_ATTR(resp_502, SPLICER_CNT_RESP_502);
@@ -56,7 +57,7 @@ static struct kobj_attribute objects_attr = __ATTR_RO(objects);
 static struct attribute *spl_attrs[] = {
 	&conns_attr.attr, &active_attr.attr, &requests_attr.attr,
 	&bytes_in_attr.attr, &bytes_out_attr.attr, &connect_fail_attr.attr,
-	&retries_attr.attr, &resp_400_attr.attr, &resp_408_attr.attr,
+	&retries_attr.attr, &resp_400_attr.attr, &resp_408_attr.attr, &resp_414_attr.attr,
 	&resp_431_attr.attr, &resp_501_attr.attr, &resp_502_attr.attr,
 	&resp_503_attr.attr, &resp_504_attr.attr, &resp_505_attr.attr,
 	&log_drops_attr.attr, &conns_refused_attr.attr, &objects_attr.attr,

@@ -144,6 +144,7 @@ enum splicer_cnt {
 	SPLICER_CNT_RESP_501,
 	SPLICER_CNT_RESP_505,
 	SPLICER_CNT_LOG_DROPS,		/* log records no reader could take */
+	SPLICER_CNT_RESP_414,
 
 	__SPLICER_CNT_MAX,
 	SPLICER_CNT_MAX = __SPLICER_CNT_MAX - 1
