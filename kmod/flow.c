@@ -93,7 +93,11 @@ static void response_error(struct spl_conn *conn, const char *reason)
 static bool forward_request(struct spl_conn *conn, struct spl_dir *d,
 			    u32 head_len)
 {
-	struct spl_rewrite rw = { .client = conn->client_text, .proto = "http" };
+	struct spl_rewrite rw = {
+		.client = conn->client_text,
+		.proto = "http",
+		.conn = conn->req.flags,
+	};
 	const struct spl_http_req *req = &conn->req;
 	enum spl_http_body_kind kind;
 	int n;
@@ -103,6 +107,11 @@ static bool forward_request(struct spl_conn *conn, struct spl_dir *d,
 	n = spl_http_rewrite_request(d->buf + d->fwd, head_len,
 				     d->len - d->fwd - head_len,
 				     d->cap - d->fwd, &rw);
+	if (n == -2) {
+		conn->req.reason = "Connection names a framing field";
+		request_error(conn, 400);
+		return false;
+	}
 	if (n < 0) {
 		/* no room: wait until what precedes is sent and compacted */
 		if (d->fwd)

@@ -55,27 +55,114 @@ static void insert(u8 *buf, u32 at, u32 *total, u32 *end,
 	*end += n;
 }
 
+/* Connection options that name a header to remove (RFC 9110 7.6.1). */
+#define MAX_NOMINATED	8
+#define NOMINATED_LEN	40
+
+struct nominated {
+	int n;
+	char name[MAX_NOMINATED][NOMINATED_LEN];
+};
+
+static bool is_ows(u8 c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Collect the options of one Connection field value [v, ve). */
+static void collect_options(const u8 *buf, u32 v, u32 ve, struct nominated *nom)
+{
+	while (v < ve) {
+		u32 t, te, k;
+
+		while (v < ve && (is_ows(buf[v]) || buf[v] == ','))
+			v++;
+		t = v;
+		while (v < ve && buf[v] != ',')
+			v++;
+		te = v;
+		while (te > t && is_ows(buf[te - 1]))
+			te--;
+		if (te == t || name_is(buf + t, te - t, "close") ||
+		    name_is(buf + t, te - t, "keep-alive") ||
+		    name_is(buf + t, te - t, "upgrade"))
+			continue;
+		if (nom->n == MAX_NOMINATED || te - t >= NOMINATED_LEN)
+			continue;	/* past what we track: left in place */
+		for (k = 0; k < te - t; k++) {
+			u8 c = buf[t + k];
+
+			nom->name[nom->n][k] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+		}
+		nom->name[nom->n][te - t] = '\0';
+		nom->n++;
+	}
+}
+
+static bool nominated(const struct nominated *nom, const u8 *name, u32 len)
+{
+	int i;
+
+	for (i = 0; i < nom->n; i++)
+		if (name_is(name, len, nom->name[i]))
+			return true;
+	return false;
+}
+
+/* The bounds of the field line at @i: name [i, *colon), value [*v, *ve). */
+static u32 field(const u8 *buf, u32 i, u32 end, u32 *colon, u32 *v, u32 *ve)
+{
+	u32 eol = line_end(buf, i, end);
+
+	*colon = i;
+	while (*colon < eol && buf[*colon] != ':')
+		(*colon)++;
+	*v = *colon + 1;
+	while (*v < eol && is_ows(buf[*v]))
+		(*v)++;
+	*ve = eol;
+	while (*ve > *v && is_ows(buf[*ve - 1]))
+		(*ve)--;
+	return eol;
+}
+
 int spl_http_rewrite_request(u8 *buf, u32 head_len, u32 tail, u32 cap,
 			     const struct spl_rewrite *rw)
 {
-	u32 total = head_len + tail, end = head_len - 2, i = 0;
-	u32 xff_start = 0, xff_end = 0;
+	u32 total = head_len + tail, end = head_len - 2, first, i;
+	u32 colon, v, ve, eol, xff_start = 0, xff_end = 0;
+	struct nominated nom = { 0 };
 	bool xff = false;
 
 	if (head_len < 4 || strlen(rw->client) + strlen(rw->proto) > 64 ||
 	    total > cap || cap - total < SPL_REWRITE_ROOM)
 		return -1;
 
+	i = 0;
 	while (i + 1 < end && buf[i] == '\r' && buf[i + 1] == '\n')
 		i += 2;				/* empty lines before the request */
-	i = line_end(buf, i, end) + 2;		/* the request line */
+	first = line_end(buf, i, end) + 2;	/* after the request line */
 
-	while (i < end) {
-		u32 eol = line_end(buf, i, end), colon = i, v, ve;
+	/* the options of every Connection field */
+	for (i = first; i < end; i = eol + 2) {
+		eol = field(buf, i, end, &colon, &v, &ve);
+		if (name_is(buf + i, colon - i, "connection"))
+			collect_options(buf, v, ve, &nom);
+	}
+	/* naming a framing field hop-by-hop would split our view and the server's */
+	if (nominated(&nom, (const u8 *)"content-length", 14) ||
+	    nominated(&nom, (const u8 *)"transfer-encoding", 17) ||
+	    nominated(&nom, (const u8 *)"host", 4))
+		return -2;
 
-		while (colon < eol && buf[colon] != ':')
-			colon++;
-		if (name_is(buf + i, colon - i, "x-forwarded-proto")) {
+	/* drop hop-by-hop fields and the client's X-Forwarded-Proto */
+	for (i = first; i < end; ) {
+		eol = field(buf, i, end, &colon, &v, &ve);
+		if (name_is(buf + i, colon - i, "x-forwarded-proto") ||
+		    name_is(buf + i, colon - i, "connection") ||
+		    name_is(buf + i, colon - i, "keep-alive") ||
+		    name_is(buf + i, colon - i, "proxy-connection") ||
+		    nominated(&nom, buf + i, colon - i)) {
 			u32 gone = eol + 2 - i;
 
 			memmove(buf + i, buf + eol + 2, total - (eol + 2));
@@ -84,12 +171,6 @@ int spl_http_rewrite_request(u8 *buf, u32 head_len, u32 tail, u32 cap,
 			continue;
 		}
 		if (name_is(buf + i, colon - i, "x-forwarded-for")) {
-			v = colon + 1;
-			while (v < eol && (buf[v] == ' ' || buf[v] == '\t'))
-				v++;
-			ve = eol;
-			while (ve > v && (buf[ve - 1] == ' ' || buf[ve - 1] == '\t'))
-				ve--;
 			xff = true;
 			xff_start = v;
 			xff_end = ve;
@@ -110,5 +191,15 @@ int spl_http_rewrite_request(u8 *buf, u32 head_len, u32 tail, u32 cap,
 	}
 	insert(buf, end, &total, &end, (const char *const[]){
 		"X-Forwarded-Proto: ", rw->proto, "\r\n", NULL });
+	/* our own Connection field: only the options this hop acts on */
+	if (rw->conn & (SPL_HTTP_F_CLOSE | SPL_HTTP_F_KEEPALIVE | SPL_HTTP_F_UPGRADE)) {
+		bool up = rw->conn & SPL_HTTP_F_UPGRADE;
+		const char *persist = rw->conn & SPL_HTTP_F_CLOSE ? "close" :
+				      rw->conn & SPL_HTTP_F_KEEPALIVE ? "keep-alive" : "";
+
+		insert(buf, end, &total, &end, (const char *const[]){
+			"Connection: ", persist, *persist && up ? ", " : "",
+			up ? "upgrade" : "", "\r\n", NULL });
+	}
 	return end + 2;
 }

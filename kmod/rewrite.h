@@ -8,19 +8,16 @@
 #ifndef _SPL_REWRITE_H
 #define _SPL_REWRITE_H
 
-#ifdef __KERNEL__
-#include <linux/types.h>
-#else
-#include "http_shim.h"
-#endif
+#include "http.h"
 
 struct spl_rewrite {
 	const char *client;	/* the client's address, as text */
 	const char *proto;	/* "http" or "https" */
+	u16 conn;		/* SPL_HTTP_F_CLOSE/KEEPALIVE/UPGRADE of the request */
 };
 
-/* The most a rewrite can add to a head: two header lines with addresses. */
-#define SPL_REWRITE_ROOM	128
+/* The most a rewrite can add to a head: three header lines. */
+#define SPL_REWRITE_ROOM	192
 
 /*
  * spl_http_rewrite_request - rewrite a validated request head in place.
@@ -31,9 +28,15 @@ struct spl_rewrite {
  *
  * Appends the client to the last X-Forwarded-For field (or adds one),
  * removes every X-Forwarded-Proto the client sent (it could claim https)
- * and adds ours.
+ * and adds ours. Hop-by-hop fields (RFC 9110 7.6.1) go: Connection,
+ * Keep-Alive, Proxy-Connection and every field a Connection option names
+ * (so "Connection: X-Forwarded-For" cannot strip ours downstream); a
+ * Connection field of our own carries close / keep-alive / upgrade on.
+ * Framing is kept 1:1 with the client's, so Upgrade and TE stay.
  *
- * Return: the new head length, or -1 if @cap is too small (nothing changed).
+ * Return: the new head length; -1 if @cap is too small, -2 if a Connection
+ * option names Content-Length, Transfer-Encoding or Host (a 400).
+ * Nothing is changed on failure.
  */
 int spl_http_rewrite_request(u8 *buf, u32 head_len, u32 tail, u32 cap,
 			     const struct spl_rewrite *rw);

@@ -11,6 +11,8 @@ struct rw_case {
 	const char *in;		/* head, then pipelined bytes */
 	const char *out;	/* the whole buffer after the rewrite */
 	u32 tail;		/* bytes after the head in @in */
+	u16 conn;		/* the parser's Connection flags */
+	int ret;		/* expected failure, or 0 */
 };
 
 #define XFP "X-Forwarded-Proto: http\r\n"
@@ -38,6 +40,26 @@ static const struct rw_case rw_cases[] = {
 	{ "drops the client's x-forwarded-proto",
 	  "GET / HTTP/1.1\r\nX-Forwarded-Proto: https\r\nHost: a\r\nx-forwarded-proto: https\r\n\r\nXY",
 	  "GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 198.18.0.2\r\n" XFP "\r\nXY", 2 },
+	{ "connection options name fields that go",
+	  "GET / HTTP/1.1\r\nHost: a\r\nConnection: close, X-Secret\r\nx-secret: 1\r\nKeep-Alive: timeout=5\r\nProxy-Connection: x\r\n\r\n",
+	  "GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 198.18.0.2\r\n" XFP "Connection: close\r\n\r\n",
+	  0, SPL_HTTP_F_CLOSE },
+	{ "a client cannot nominate our x-forwarded-for away",
+	  "GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 198.19.0.9\r\nConnection: keep-alive,X-Forwarded-For\r\n\r\n",
+	  "GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 198.18.0.2\r\n" XFP "Connection: keep-alive\r\n\r\n",
+	  0, SPL_HTTP_F_KEEPALIVE },
+	{ "upgrade stays",
+	  "GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
+	  "GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nX-Forwarded-For: 198.18.0.2\r\n" XFP "Connection: upgrade\r\n\r\n",
+	  0, SPL_HTTP_F_UPGRADE },
+	{ "nominating content-length is refused",
+	  "POST / HTTP/1.1\r\nHost: a\r\nConnection: Content-Length\r\nContent-Length: 1\r\n\r\nX",
+	  "POST / HTTP/1.1\r\nHost: a\r\nConnection: Content-Length\r\nContent-Length: 1\r\n\r\nX",
+	  1, 0, -2 },
+	{ "nominating transfer-encoding is refused",
+	  "POST / HTTP/1.1\r\nHost: a\r\nConnection: transfer-encoding\r\nTransfer-Encoding: chunked\r\n\r\n",
+	  "POST / HTTP/1.1\r\nHost: a\r\nConnection: transfer-encoding\r\nTransfer-Encoding: chunked\r\n\r\n",
+	  0, 0, -2 },
 	{ "a look-alike name stays",
 	  "GET / HTTP/1.1\r\nX-Forwarded-Protocol: x\r\nHost: a\r\n\r\n",
 	  "GET / HTTP/1.1\r\nX-Forwarded-Protocol: x\r\nHost: a\r\nX-Forwarded-For: 198.18.0.2\r\n" XFP "\r\n" },
@@ -53,7 +75,9 @@ KUNIT_ARRAY_PARAM(rw, rw_cases, rw_case_desc);
 static void spl_rewrite_table(struct kunit *test)
 {
 	const struct rw_case *c = test->param_value;
-	const struct spl_rewrite rw = { .client = "198.18.0.2", .proto = "http" };
+	const struct spl_rewrite rw = {
+		.client = "198.18.0.2", .proto = "http", .conn = c->conn,
+	};
 	u32 in_len = strlen(c->in), out_len = strlen(c->out);
 	u32 cap = in_len + SPL_REWRITE_ROOM;
 	u8 *buf;
@@ -66,7 +90,7 @@ static void spl_rewrite_table(struct kunit *test)
 	/* Act */
 	head = spl_http_rewrite_request(buf, in_len - c->tail, c->tail, cap, &rw);
 	/* Assert: the whole buffer, and the head length returned */
-	KUNIT_ASSERT_EQ(test, head, (int)(out_len - c->tail));
+	KUNIT_ASSERT_EQ(test, head, c->ret ?: (int)(out_len - c->tail));
 	KUNIT_EXPECT_EQ_MSG(test, memcmp(buf, c->out, out_len), 0, "got: %.*s",
 			    (int)out_len, buf);
 }
