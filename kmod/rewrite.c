@@ -92,7 +92,7 @@ static void collect_options(const u8 *buf, u32 v, u32 ve, struct nominated *nom)
 		for (k = 0; k < te - t; k++) {
 			u8 c = buf[t + k];
 
-			nom->name[nom->n][k] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+			nom->name[nom->n][k] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
 		}
 		nom->name[nom->n][te - t] = '\0';
 		nom->n++;
