@@ -33,6 +33,7 @@
 SPLICER_TOP=${SPLICER_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 export SPLICER_TOP
 TEST_NAME=$(basename "$0" .sh)
+KO_SRC=
 LIB=$SPLICER_TOP/selftests/lib
 PY=/usr/bin/python3
 KO=${SPLICER_KO:-$SPLICER_TOP/kmod/splicer.ko}
@@ -128,8 +129,16 @@ require_root() {
 # not a skip (a broken build must not pass the suite as "skipped").
 require_splicer() {
 	require_cmd jq
+	[ -n "$KO_SRC" ] && return 0	# done already
 	[ -f "$KO" ] || fail "module not built: $KO missing (run make)"
 	[ -x "$CTL" ] || fail "CLI not built: $CTL missing (run make)"
+	# Copies on the guest's tmpfs: the 9p mount has no page cache, and a test
+	# may insmod and run splicerctl dozens of times.
+	mkdir -p "$T/bin"
+	cp "$KO" "$T/bin/splicer.ko" && cp "$CTL" "$T/bin/splicerctl" ||
+		fail "cannot copy $KO and $CTL to $T/bin"
+	KO_SRC=$KO CTL_SRC=$CTL
+	KO=$T/bin/splicer.ko CTL=$T/bin/splicerctl
 }
 
 # ------------------------------------------------------------------ namespaces
@@ -267,28 +276,37 @@ backend_conns() {
 # ------------------------------------------------------------------ module
 mod_loaded() { [[ $'\n'$(</proc/modules) == *$'\n'"splicer "* ]]; }
 
+# mod_load: insmod (removing a module an earlier test left behind). The first
+# call notes where dmesg stands, for dump_state and mod_unload.
+UNLOAD_RE='splicer: unload: conns alloc=([0-9]+) free=([0-9]+)'
+UNLOADS_SEEN=
 mod_load() {
 	require_splicer
 	if mod_loaded; then
 		info "splicer already loaded (left by an earlier test): removing it"
 		rmmod splicer || fail "rmmod of a leftover splicer failed"
 	fi
-	DMESG_MARK=$(dmesg | wc -l)
+	if [ -z "$UNLOADS_SEEN" ]; then
+		DMESG_MARK=$(dmesg | wc -l)
+		UNLOADS_SEEN=$(dmesg | grep -cE "$UNLOAD_RE")
+	fi
 	insmod "$KO" || fail "insmod $KO failed: $(dmesg | tail -5)"
 	MOD_LOADED=1
 }
 
-# mod_unload: rmmod, then check the unload line "splicer: unload: conns alloc=N free=M"
-# shows N == M. Sets UNLOAD_LINE. (Few processes: it runs in loops under TCG.)
-UNLOAD_RE='splicer: unload: conns alloc=([0-9]+) free=([0-9]+)'
+# mod_unload: rmmod, then check that exactly one more unload line
+# "splicer: unload: conns alloc=N free=M" appeared and that it shows N == M.
+# Sets UNLOAD_LINE. (Few processes: it runs in loops, and every exec is slow
+# under TCG.)
 mod_unload() {
-	local before after=()
-	before=$(dmesg | grep -cE "$UNLOAD_RE")
+	local after=()
 	rmmod splicer || fail "rmmod splicer failed"
 	MOD_LOADED=0
 	mapfile -t after <<<"$(dmesg | grep -oE "$UNLOAD_RE")"
-	[ -n "${after[0]}" ] && [ "${#after[@]}" -gt "$before" ] ||
-		fail "no 'splicer: unload: conns alloc=N free=M' line after rmmod"
+	[ -n "${after[0]}" ] || after=()
+	[ "${#after[@]}" = $((UNLOADS_SEEN + 1)) ] ||
+		fail "expected one more 'splicer: unload: conns alloc=N free=M' line after rmmod: $UNLOADS_SEEN before, ${#after[@]} now"
+	UNLOADS_SEEN=${#after[@]}
 	UNLOAD_LINE=${after[-1]}
 	[[ $UNLOAD_LINE =~ $UNLOAD_RE ]]
 	[ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] ||

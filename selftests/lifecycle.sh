@@ -11,6 +11,7 @@
 #    connections: no oops, the module keeps serving in the lb namespace, and
 #    rmmod afterwards shows alloc == free.
 # (The runner fails the run on any kernel WARN/BUG/oops in the console.)
+# vm-timeout: 600
 . "${SPLICER_TOP:-$(dirname "$0")/..}/selftests/lib.sh"
 
 DRIP="/drip?size=1000000000&chunk=4096&interval=200"

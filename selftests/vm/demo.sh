@@ -34,8 +34,8 @@ info "cli, lb and srv namespaces up; s1, s2, s3 listening"
 
 say "2. Load the module"
 mod_load
-show modinfo -F description "$KO"
-info "insmod $KO: done ($(grep -c '^splicer ' /proc/modules) module loaded)"
+show modinfo -F description "$KO_SRC"
+info "insmod $KO_SRC: done ($(grep -c '^splicer ' /proc/modules) module loaded)"
 
 say "3. Configure it with splicerctl (in the lb namespace)"
 ctl pool add app balance roundrobin
