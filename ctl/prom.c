@@ -47,8 +47,8 @@ static const struct metric {
 #define RESP(n) { SPLICER_CNT_RESP_##n, "generated_responses_total", "counter", \
 		  "Responses splicer generated itself instead of a server, by status code", \
 		  NULL, #n }
-	RESP(400), RESP(408), RESP(431), RESP(501), RESP(502), RESP(503),
-	RESP(504), RESP(505),
+	RESP(400), RESP(408), RESP(414), RESP(431), RESP(501), RESP(502),
+	RESP(503), RESP(504), RESP(505),
 #undef RESP
 	{ SPLICER_CNT_LOG_DROPS, "log_drops_total", "counter",
 	  "Decision log records dropped because a reader's socket was full", NULL, NULL },

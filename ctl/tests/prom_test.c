@@ -77,7 +77,7 @@ static void test_full(void)
 	unsigned int t;
 	char *out;
 
-	for (t = SPLICER_CNT_CONNS; t <= SPLICER_CNT_LOG_DROPS; t++)
+	for (t = SPLICER_CNT_CONNS; t <= SPLICER_CNT_MAX; t++)
 		set(&totals, t, 0);
 	set(&totals, SPLICER_CNT_CONNS, 8);
 	set(&totals, SPLICER_CNT_REQUESTS, 6);
@@ -132,6 +132,7 @@ static void test_full(void)
 	     "# TYPE splicer_generated_responses_total counter\n"
 	     "splicer_generated_responses_total{code=\"400\"} 1\n"
 	     "splicer_generated_responses_total{code=\"408\"} 0\n"
+	     "splicer_generated_responses_total{code=\"414\"} 0\n"
 	     "splicer_generated_responses_total{code=\"431\"} 0\n"
 	     "splicer_generated_responses_total{code=\"501\"} 0\n"
 	     "splicer_generated_responses_total{code=\"502\"} 0\n"
