@@ -672,6 +672,13 @@ int nlx_listen_log(struct nlx *nl, nlx_reply_fn fn, void *arg)
 	}
 	/* Room for bursts: records that find the socket full are lost. */
 	(void)nl_socket_set_buffer_size(nl->sk, 4 << 20, 0);
+	/* ...and with this the module learns of each loss: log_drops */
+	{
+		int one = 1;
+
+		(void)setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK,
+				 NETLINK_BROADCAST_ERROR, &one, sizeof(one));
+	}
 
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb)

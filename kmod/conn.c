@@ -478,6 +478,7 @@ static void step_head(struct spl_conn *conn)
 			return;
 		}
 		if (end > 0) {
+			conn->t_first_head = ktime_get_ns();
 			status = spl_http_parse_request(up->buf, end, &lim, &conn->req);
 			if (status) {
 				respond(conn, status);

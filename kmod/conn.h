@@ -112,6 +112,7 @@ struct spl_conn {
 	char decision[96];		/* why this server, in words */
 	char srv_name[SPLICER_NAME_MAX];
 	char pool_name[SPLICER_NAME_MAX];
+	u64 t_first_head;		/* ns: the first request head is in */
 	u64 t_connect;			/* ns: the server connection is up */
 	u64 bytes_in;			/* relayed client -> server */
 	u64 bytes_out;			/* relayed server -> client */

@@ -44,7 +44,9 @@ void spl_log_req_init(struct spl_conn *conn, struct spl_log_req *e,
 	e->upgrade = (req->flags & SPL_HTTP_F_UPGRADE) ||
 		     req->method == SPL_HTTP_M_CONNECT;
 	e->no = conn->requests + 1;
-	e->t_head = ktime_get_ns();
+	/* the first head was complete before the server was chosen */
+	e->t_head = !conn->requests && conn->t_first_head ? conn->t_first_head :
+							    ktime_get_ns();
 	if (req->method < ARRAY_SIZE(method_names) && method_names[req->method]) {
 		strscpy(e->method_text, method_names[req->method],
 			sizeof(e->method_text));
