@@ -477,6 +477,11 @@ static void step_head(struct spl_conn *conn)
 			respond(conn, 400);
 			return;
 		}
+		if (!end && spl_http_request_line_early(up->buf, up->len)) {
+			conn->req.reason = "request line without an HTTP version";
+			respond(conn, 400);
+			return;
+		}
 		if (end > 0) {
 			conn->t_first_head = ktime_get_ns();
 			status = spl_http_parse_request(up->buf, end, &lim, &conn->req);
@@ -585,8 +590,13 @@ static bool relay_error(struct spl_conn *conn)
 			spl_conn_finish(conn, true, "malformed body in mid-response");
 			return true;
 		}
-	} else if (!spl_flow_idle(conn) || down->fwd < down->len) {
-		return false;		/* earlier requests are still answered */
+	} else if (conn->pipe_len > (conn->error_body ? 1 : 0) ||
+		   down->flow != SPL_FLOW_HEAD || down->fwd < down->len) {
+		/*
+		 * Earlier requests are answered first; a request whose body
+		 * was bad is the last one in the pipeline and gets our answer.
+		 */
+		return false;
 	}
 	respond(conn, conn->error);
 	return true;

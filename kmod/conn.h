@@ -99,6 +99,7 @@ struct spl_conn {
 	int status;			/* generated response, or 0 */
 	int error;			/* status to answer once responses are out */
 	bool error_now;			/* ...without waiting for the pipeline */
+	bool error_body;		/* ...a forwarded request's body was bad */
 	u32 discarded;			/* LINGER: bytes read and dropped */
 	const char *linger_end;		/* LINGER: how the log says it ended */
 

@@ -178,8 +178,8 @@ bool spl_frame_up(struct spl_conn *conn, struct spl_dir *d)
 			if (bad) {
 				conn->req.reason = d->body.reason;
 				request_error(conn, 400);
-				/* the server has a partial body: answer now */
-				conn->error_now = true;
+				/* answered once the requests before it are */
+				conn->error_body = true;
 			}
 			break;
 		}
@@ -190,6 +190,11 @@ bool spl_frame_up(struct spl_conn *conn, struct spl_dir *d)
 		end = spl_http_head_end(d->buf + d->fwd, avail, &d->scan);
 		if (end < 0) {
 			conn->req.reason = "bare LF or NUL in the head";
+			request_error(conn, 400);
+			break;
+		}
+		if (!end && spl_http_request_line_early(d->buf + d->fwd, avail)) {
+			conn->req.reason = "request line without an HTTP version";
 			request_error(conn, 400);
 			break;
 		}

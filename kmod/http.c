@@ -154,6 +154,24 @@ int spl_http_head_too_large(const u8 *buf, u32 len,
 	return 431;
 }
 
+int spl_http_request_line_early(const u8 *buf, u32 len)
+{
+	u32 start = skip_empty_lines(buf, len);
+	u32 n = line_length(buf, len, start);
+	static const char v[] = " HTTP/";
+	u32 i;
+
+	if (start == len || start + n == len)
+		return 0;		/* the request line has not ended */
+	/* "METHOD SP target SP HTTP/x.y": the version is the last 9 bytes */
+	if (n < 9 + 3)
+		return 400;
+	for (i = 0; i < sizeof(v) - 1; i++)
+		if (buf[start + n - 9 + i] != (u8)v[i])
+			return 400;
+	return 0;
+}
+
 struct method_name {
 	const char *name;
 	u8 len;

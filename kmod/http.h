@@ -133,6 +133,16 @@ int spl_http_head_too_large(const u8 *buf, u32 len,
 			    const struct spl_http_limits *lim);
 
 /*
+ * spl_http_request_line_early - refuse a request line before the head ends.
+ * @buf, @len: what was received so far, no end of head found in it
+ *
+ * An HTTP/0.9 request ("GET /" CRLF) never sends an empty line: waiting for
+ * one would answer 408 instead of 400.
+ * Return: 400 when the request line has ended without " HTTP/x.y", else 0.
+ */
+int spl_http_request_line_early(const u8 *buf, u32 len);
+
+/*
  * spl_http_parse_response - validate a complete response head.
  * @buf: the head, @len bytes, ending with CRLF CRLF (see spl_http_head_end)
  * @resp: filled in; @resp->reason says why on failure

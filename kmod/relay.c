@@ -75,7 +75,12 @@ enum spl_pump spl_pump(struct spl_conn *conn, struct spl_dir *d,
 	/* framing may have waited for the other direction */
 	if (d->fwd < d->len && frame(conn, d))
 		ret = SPL_PUMP_MOVED;
-	if (d->eof && !d->shut && !d->fin_needs_data && d->off == d->fwd) {
+	/*
+	 * The FIN goes on once everything cleared is sent, unless framing is
+	 * only paused (a full pipeline): what it holds back is still to come.
+	 */
+	if (d->eof && !d->shut && !d->fin_needs_data && d->off == d->fwd &&
+	    (d->fwd == d->len || !d->hold || d->closing)) {
 		/* a sink that is already gone shows up on its other direction */
 		kernel_sock_shutdown(dst, SHUT_WR);
 		d->shut = true;

@@ -799,7 +799,29 @@ static void spl_http_req_body_kind(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (int)spl_http_req_body(&req), (int)SPL_HTTP_BODY_CHUNKED);
 }
 
+/* HTTP/0.9 sends no empty line: its request line is refused at once. */
+static void spl_http_request_line_early_cases(struct kunit *test)
+{
+	static const struct { const char *in; int want; } c[] = {
+		{ "GET /\r\n", 400 },
+		{ "\r\nGET /index.html\r\n", 400 },
+		{ "GET / HTTP/1.1\r\n", 0 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\n", 0 },
+		{ "GET / HTTP/1.1", 0 },		/* the line has not ended */
+		{ "GET / HTTP/1.1 \r\n", 400 },
+		{ "X\r\n", 400 },
+		{ "", 0 },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		KUNIT_EXPECT_EQ_MSG(test, spl_http_request_line_early((const u8 *)c[i].in,
+								   strlen(c[i].in)),
+				    c[i].want, "input %d", i);
+}
+
 static struct kunit_case spl_http_cases[] = {
+	KUNIT_CASE(spl_http_request_line_early_cases),
 	KUNIT_CASE_PARAM(spl_http_parse_table, head_gen_params),
 	KUNIT_CASE(spl_http_request_line_fields),
 	KUNIT_CASE(spl_http_too_many_headers),
