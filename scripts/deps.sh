@@ -13,7 +13,8 @@ pkgs_build=(gcc make linux-headers-amd64 libnl-genl-3-dev libnl-3-dev pkg-config
 # The VM boots Debian's own kernel with busybox in the initramfs; the test
 # tools run from the host's / mounted read-only over 9p.
 pkgs_vm=(qemu-system-x86 linux-image-amd64 busybox-static kmod cpio
-	 nginx-light curl wrk iproute2 python3 python3-websockets socat procps jq)
+	 nginx-light curl wrk iproute2 python3 python3-websockets socat procps jq
+	 libcap2-bin)
 pkgs_kunit=(linux-source-6.1 xz-utils)
 # selftests/fuzz: clang with libFuzzer and the sanitizer runtimes, and
 # llvm-symbolizer for readable reports.
