@@ -9,6 +9,7 @@
 #   ok N name | not ok N name | ok N name # SKIP
 # and at the end "N passed, N failed[, N skipped]". Exits 1 on any failure.
 #
+# splicerctl's unit tests (ctl/tests, on the host) run too, "ctl-NAME" each.
 # The fuzzers (selftests/fuzz/run.sh, on the host) run too, one result
 # "fuzz-HARNESS" each, SPLICER_FUZZ_SECONDS (default 20) each; NAME=fuzz runs
 # only them, NAME=fuzz-HARNESS only that one.
@@ -136,6 +137,25 @@ run_fuzz() {
 	[ $found = 1 ] || report fail "fuzz-$only (no such harness)"
 }
 
+# splicerctl's unit tests on the host (ctl/tests/*_test.c): one result each.
+run_ctl_unit() {
+	local t log rc
+	make -s -C "$TOP/ctl" $(cd "$TOP/ctl" && ls tests/*_test.c | sed 's/\.c$//') \
+		> "$LOGS/ctl-build.log" 2>&1 || { report fail "ctl-unit (build)"; show_log "$LOGS/ctl-build.log"; return; }
+	for t in "$TOP"/ctl/tests/*_test.c; do
+		t=$(basename "$t" .c)
+		log=$LOGS/ctl-$t.log
+		rc=0
+		(cd "$TOP/ctl" && "./tests/$t") > "$log" 2>&1 || rc=$?
+		if [ $rc = 0 ]; then
+			report ok "ctl-$t"
+		else
+			report fail "ctl-$t (exit $rc)"
+			show_log "$log"
+		fi
+	done
+}
+
 # selftests/*.sh but lib*.sh and this driver.
 list_selftests() {
 	local t
@@ -163,6 +183,7 @@ main() {
 			[ "$only" = kunit ] && only=""
 			run_kunit "$only"
 			if [ -z "${1:-}" ]; then
+				run_ctl_unit
 				run_fuzz ""
 				while read -r t; do
 					run_selftest "$t"

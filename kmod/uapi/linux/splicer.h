@@ -184,7 +184,7 @@ enum splicer_log_attr {
 	SPLICER_LOG_A_GENERATED,	/* flag: splicer answered, not the server */
 	SPLICER_LOG_A_REASON,		/* string: why splicer answered or ended it */
 	SPLICER_LOG_A_END,		/* string: how it ended, in words */
-	SPLICER_LOG_A_T_HEAD,		/* u32 us: accept (or previous response) to request head */
+	SPLICER_LOG_A_T_HEAD,		/* u32 us: accept to this request's head */
 	SPLICER_LOG_A_T_CONNECT,	/* u32 us: accept to server connected */
 	SPLICER_LOG_A_T_RESPONSE,	/* u32 us: request head to response head */
 	SPLICER_LOG_A_T_TOTAL,		/* u32 us: request head (or accept) to the end */
