@@ -325,7 +325,7 @@ static int fill_pool(struct sk_buff *msg, struct spl_pool *pool, u32 portid,
 	    nla_put_string(msg, SPLICER_POOL_A_NAME, pool->name) ||
 	    nla_put_u8(msg, SPLICER_POOL_A_BALANCE, pool->balance) ||
 	    nla_put_u32(msg, SPLICER_POOL_A_SERVERS, pool->nservers) ||
-	    nla_put_u32(msg, SPLICER_POOL_A_SERVERS_UP, spl_pool_usable_count(pool))) {
+	    nla_put_u32(msg, SPLICER_POOL_A_SERVERS_UP, spl_pool_up_count(pool))) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
 	}

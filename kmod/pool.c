@@ -102,7 +102,7 @@ bool spl_server_usable(const struct spl_server *srv)
 	return !maxconn || (u32)atomic_read(&srv->active) < maxconn;
 }
 
-unsigned int spl_pool_usable_count(struct spl_pool *pool)
+unsigned int spl_pool_up_count(struct spl_pool *pool)
 {
 	struct spl_server *srv;
 	unsigned int n = 0;

@@ -62,6 +62,7 @@ void spl_server_put(struct spl_server *srv);
 
 /* Whether @srv may take a new connection now (state, maxconn). */
 bool spl_server_usable(const struct spl_server *srv);
-unsigned int spl_pool_usable_count(struct spl_pool *pool);
+/* Servers in state up, whatever their maxconn (SPLICER_POOL_A_SERVERS_UP). */
+unsigned int spl_pool_up_count(struct spl_pool *pool);
 
 #endif /* _SPL_POOL_H */
