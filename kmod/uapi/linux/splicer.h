@@ -36,6 +36,9 @@ enum splicer_cmd {
 	SPLICER_CMD_SERVER_GET,		/* doit with POOL+NAME, or dump (POOL filters) */
 	SPLICER_CMD_STATS_GET,		/* per-netns totals */
 	SPLICER_CMD_LOG,		/* multicast on SPLICER_MCGRP_LOG */
+	SPLICER_CMD_STICK_NEW,		/* add or replace one entry (import) */
+	SPLICER_CMD_STICK_DEL,		/* flush a service's stick table */
+	SPLICER_CMD_STICK_GET,		/* dump; SERVICE required */
 
 	__SPLICER_CMD_MAX,
 	SPLICER_CMD_MAX = __SPLICER_CMD_MAX - 1
@@ -48,6 +51,7 @@ enum splicer_attr {
 	SPLICER_A_SERVER,		/* nest, enum splicer_srv_attr */
 	SPLICER_A_STATS,		/* nest, enum splicer_cnt */
 	SPLICER_A_LOG,			/* nest, enum splicer_log_attr (SPLICER_CMD_LOG) */
+	SPLICER_A_STICK,		/* nest, enum splicer_stick_attr */
 
 	__SPLICER_A_MAX,
 	SPLICER_A_MAX = __SPLICER_A_MAX - 1
@@ -70,6 +74,7 @@ enum splicer_svc_attr {
 	SPLICER_SVC_A_IDLE_TIMEOUT,	/* u32: ms either side may be silent after the first response byte */
 	SPLICER_SVC_A_MAX_LINE,		/* u32: request line limit, bytes (more: 414) */
 	SPLICER_SVC_A_MAX_HEADERS,	/* u32: header fields per request (more: 431) */
+	SPLICER_SVC_A_PERSIST,		/* nest, enum splicer_persist_attr */
 
 	__SPLICER_SVC_A_MAX,
 	SPLICER_SVC_A_MAX = __SPLICER_SVC_A_MAX - 1
@@ -121,6 +126,95 @@ enum splicer_srv_attr {
 };
 
 /*
+ * Persistence of a service (SPLICER_SVC_A_PERSIST). In SERVICE_NEW/SET a
+ * nest with MODE replaces the whole persistence configuration (absent
+ * members take their defaults); KEY, alone or with MODE, rotates the keys:
+ * the new key signs every new token, the one it replaces is still
+ * accepted. A nest with only KEY keeps the mode. Without any KEY a service
+ * signs with a random key of its own (tokens valid on this node only).
+ */
+enum splicer_persist_mode {
+	SPLICER_PERSIST_NONE,
+	SPLICER_PERSIST_COOKIE,		/* insert our cookie NAME=TOKEN */
+	SPLICER_PERSIST_PREFIX,		/* prefix the application cookie NAME */
+	SPLICER_PERSIST_LEARN,		/* learn session ids of cookie NAME */
+	SPLICER_PERSIST_SOURCE,		/* stick table of client prefixes */
+	SPLICER_PERSIST_HASH,		/* Maglev over a key (HASH_KEY) */
+
+	__SPLICER_PERSIST_MAX,
+	SPLICER_PERSIST_MAX = __SPLICER_PERSIST_MAX - 1
+};
+
+enum splicer_hash_key {
+	SPLICER_HASH_SOURCE,		/* client address under MASK4/MASK6 */
+	SPLICER_HASH_HEADER,		/* value of header NAME */
+	SPLICER_HASH_COOKIE,		/* value of cookie NAME */
+	SPLICER_HASH_PARAM,		/* value of query parameter NAME */
+
+	__SPLICER_HASH_MAX,
+	SPLICER_HASH_MAX = __SPLICER_HASH_MAX - 1
+};
+
+#define SPLICER_PERSIST_F_INDIRECT	0x1	/* strip our cookie from requests */
+#define SPLICER_PERSIST_F_NOCACHE	0x2	/* Cache-Control: private with it */
+#define SPLICER_PERSIST_F_SECURE	0x4	/* Secure attribute */
+#define SPLICER_PERSIST_F_STRICT	0x8	/* persisted server down: 503 */
+#define SPLICER_PERSIST_F_ALL		0xf
+
+#define SPLICER_KEY_LEN			16	/* bytes of a token key */
+#define SPLICER_COOKIE_NAME_MAX		64	/* NAME, NUL included */
+#define SPLICER_STICK_KEY_MAX		128	/* bytes of a stick key */
+
+enum splicer_persist_attr {
+	SPLICER_PERSIST_A_UNSPEC,
+	SPLICER_PERSIST_A_MODE,		/* u8, enum splicer_persist_mode */
+	SPLICER_PERSIST_A_NAME,		/* string: cookie, header or parameter
+					 * name (default SPLICERID for COOKIE,
+					 * JSESSIONID for PREFIX and LEARN) */
+	SPLICER_PERSIST_A_FLAGS,	/* u32, SPLICER_PERSIST_F_* */
+	SPLICER_PERSIST_A_MAXIDLE,	/* u32 s: token unused this long is void, 0 never */
+	SPLICER_PERSIST_A_MAXLIFE,	/* u32 s: token older than this is void, 0 never */
+	SPLICER_PERSIST_A_TIMEOUT,	/* u32 s: stick entry idle timeout (default 3600) */
+	SPLICER_PERSIST_A_SIZE,		/* u32: stick entries at most (default 65536) */
+	SPLICER_PERSIST_A_MASK4,	/* u8: IPv4 prefix length, 1..32 (default 32) */
+	SPLICER_PERSIST_A_MASK6,	/* u8: IPv6 prefix length, 1..128 (default 64) */
+	SPLICER_PERSIST_A_HASH_KEY,	/* u8, enum splicer_hash_key */
+	SPLICER_PERSIST_A_KEY,		/* binary, SPLICER_KEY_LEN: write only */
+	SPLICER_PERSIST_A_KEY_ID,	/* u32: fingerprint of the signing key (read only) */
+	SPLICER_PERSIST_A_KEYS,		/* u8: keys accepted, 1 or 2 (read only) */
+	SPLICER_PERSIST_A_ENTRIES,	/* u32: stick entries now (read only) */
+
+	__SPLICER_PERSIST_A_MAX,
+	SPLICER_PERSIST_A_MAX = __SPLICER_PERSIST_A_MAX - 1
+};
+
+/*
+ * Stick table entries (SPLICER_A_STICK). KEY is the session id (SESSION)
+ * or the client address masked to PREFIX bits, 4 or 16 bytes (SOURCE).
+ */
+enum splicer_stick_kind {
+	SPLICER_STICK_SESSION,
+	SPLICER_STICK_SOURCE,
+
+	__SPLICER_STICK_MAX,
+	SPLICER_STICK_MAX = __SPLICER_STICK_MAX - 1
+};
+
+enum splicer_stick_attr {
+	SPLICER_STICK_A_UNSPEC,
+	SPLICER_STICK_A_SERVICE,	/* string */
+	SPLICER_STICK_A_KIND,		/* u8, enum splicer_stick_kind */
+	SPLICER_STICK_A_KEY,		/* binary, 1..SPLICER_STICK_KEY_MAX */
+	SPLICER_STICK_A_FAMILY,		/* u16: SOURCE keys: AF_INET or AF_INET6 */
+	SPLICER_STICK_A_PREFIX,		/* u8: SOURCE keys: prefix length */
+	SPLICER_STICK_A_SERVER,		/* string: server name in the service's pool */
+	SPLICER_STICK_A_IDLE,		/* u32 s: since last use */
+
+	__SPLICER_STICK_A_MAX,
+	SPLICER_STICK_A_MAX = __SPLICER_STICK_A_MAX - 1
+};
+
+/*
  * Counters: u64 each, inside a *_STATS nest. Services and the netns totals
  * carry all of them; servers carry CONNS..CONNECT_FAIL (CONNS counts
  * connection attempts to the server).
@@ -145,6 +239,11 @@ enum splicer_cnt {
 	SPLICER_CNT_RESP_505,
 	SPLICER_CNT_LOG_DROPS,		/* log records no reader could take */
 	SPLICER_CNT_RESP_414,
+	SPLICER_CNT_PERSIST_HITS,	/* sent to the server they persist on */
+	SPLICER_CNT_PERSIST_NEW,	/* persistence assigned (new user) */
+	SPLICER_CNT_PERSIST_REDISPATCH,	/* persisted server unusable: sent elsewhere */
+	SPLICER_CNT_PERSIST_INVALID,	/* tokens ignored: forged, altered, expired */
+	SPLICER_CNT_STICK_EVICTIONS,	/* stick entries evicted for room */
 
 	__SPLICER_CNT_MAX,
 	SPLICER_CNT_MAX = __SPLICER_CNT_MAX - 1
@@ -190,6 +289,7 @@ enum splicer_log_attr {
 	SPLICER_LOG_A_T_TOTAL,		/* u32 us: request head (or accept) to the end */
 	SPLICER_LOG_A_BYTES_IN,		/* u64: client -> server */
 	SPLICER_LOG_A_BYTES_OUT,	/* u64: server -> client */
+	SPLICER_LOG_A_PERSIST,		/* string: the persistence outcome, in words */
 
 	__SPLICER_LOG_A_MAX,
 	SPLICER_LOG_A_MAX = __SPLICER_LOG_A_MAX - 1
