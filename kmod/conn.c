@@ -73,6 +73,11 @@ static void count(struct spl_conn *conn, int cnt, s64 v)
 	spl_stats_add(&spl_global_stats, cnt, v);
 }
 
+void spl_conn_count(struct spl_conn *conn, int cnt, s64 v)
+{
+	count(conn, cnt, v);
+}
+
 static void count_srv(struct spl_conn *conn, int cnt, s64 v)
 {
 	count(conn, cnt, v);
@@ -371,16 +376,35 @@ static void connect_next(struct spl_conn *conn)
 	int err;
 
 	while (conn->ntried <= retries) {
+		if (conn->ntried && conn->pst.strict && conn->pst.pv == SPL_PV_HIT) {
+			/* strict: the server it persists on or nothing */
+			conn->pst.pv = SPL_PV_STRICT;
+			decide(conn, "; strict persistence: no other server");
+			break;
+		}
 		rcu_read_lock();
 		pool = rcu_dereference(svc->pool);
-		srv = pool ? spl_sched_pick(pool, conn->tried, conn->ntried) : NULL;
+		srv = NULL;
+		if (pool && !conn->ntried) {
+			srv = spl_persist_pick(conn, pool);
+			if (srv)
+				decide(conn, "%s -> %s",
+				       spl_persist_words(conn->pst.mode, conn->pst.pv),
+				       srv->name);
+			else if (conn->pst.pv > SPL_PV_NONE)
+				decide(conn, "%s; ", spl_persist_words(conn->pst.mode,
+								       conn->pst.pv));
+		}
+		if (pool && !srv && conn->pst.pv != SPL_PV_STRICT) {
+			srv = spl_sched_pick(pool, conn->tried, conn->ntried);
+			if (srv)
+				decide(conn, "%s%s -> %s", conn->ntried ? "; " : "",
+				       READ_ONCE(pool->balance) == SPLICER_BALANCE_LEASTCONN ?
+				       "leastconn" : "roundrobin", srv->name);
+		}
 		if (pool && !conn->pool_name[0])
 			strscpy(conn->pool_name, pool->name, sizeof(conn->pool_name));
-		if (srv)
-			decide(conn, "%s%s -> %s", conn->ntried ? "; " : "",
-			       READ_ONCE(pool->balance) == SPLICER_BALANCE_LEASTCONN ?
-			       "leastconn" : "roundrobin", srv->name);
-		else
+		if (!srv)
 			decide(conn, "%sno server available", conn->ntried ? "; " : "");
 		rcu_read_unlock();
 		if (!srv)
@@ -418,7 +442,9 @@ static void connect_next(struct spl_conn *conn)
 		close_server(conn, true);
 		release_server(conn);
 	}
-	respond(conn, conn->timed_out ? 504 : 503);
+	if (conn->pst.pv == SPL_PV_STRICT)
+		conn->req.reason = "the server it persists on is unavailable (strict)";
+	respond(conn, conn->timed_out && conn->pst.pv != SPL_PV_STRICT ? 504 : 503);
 }
 
 static void spl_conn_handoff(struct spl_conn *conn);
@@ -538,8 +564,9 @@ static void spl_conn_handoff(struct spl_conn *conn)
 		return;
 	}
 	down->cap = cap;
-	down->lim = cap;
+	down->lim = cap - SPL_RESP_ROOM;	/* room for our Set-Cookie */
 	down->fin_needs_data = true;	/* a FIN before any byte is a 502 */
+	spl_persist_bound(conn);
 	spl_flow_start(conn);
 	set_state(conn, SPL_CONN_RELAY);
 	set_deadline(conn, READ_ONCE(conn->svc->cfg.server_timeout));

@@ -20,6 +20,7 @@
 #include <linux/workqueue.h>
 #include "http.h"
 #include "log.h"
+#include "persist.h"
 #include "service.h"
 
 enum spl_conn_state {
@@ -109,6 +110,8 @@ struct spl_conn {
 	u8 pipe_len;
 	u32 requests;			/* request heads forwarded */
 
+	struct spl_persist_conn pst;	/* persistence (persist.c) */
+
 	/* for the decision log */
 	char decision[96];		/* why this server, in words */
 	char srv_name[SPLICER_NAME_MAX];
@@ -125,6 +128,8 @@ struct spl_conn {
 void spl_conn_start(struct spl_service *svc, struct socket *sock);
 void spl_conn_kill(struct spl_conn *conn);
 void spl_conn_count_request(struct spl_conn *conn);
+/* Count @v under @cnt for the service, the netns and the module. */
+void spl_conn_count(struct spl_conn *conn, int cnt, s64 v);
 
 extern const char *const spl_conn_state_names[];
 

@@ -99,11 +99,16 @@ static bool forward_request(struct spl_conn *conn, struct spl_dir *d,
 		.conn = conn->req.flags,
 	};
 	const struct spl_http_req *req = &conn->req;
+	struct spl_log_req *e = pipe_next(conn);
 	enum spl_http_body_kind kind;
+	u32 old_len = head_len;
 	int n;
 
 	/* the log's copy first: the rewrite moves the head's bytes */
-	spl_log_req_init(conn, pipe_next(conn), d->buf + d->fwd);
+	spl_log_req_init(conn, e, d->buf + d->fwd);
+	head_len = spl_persist_request(conn, e, d->buf + d->fwd, head_len,
+				       d->len - d->fwd - head_len);
+	d->len -= old_len - head_len;
 	n = spl_http_rewrite_request(d->buf + d->fwd, head_len,
 				     d->len - d->fwd - head_len,
 				     d->cap - d->fwd, &rw);
@@ -114,6 +119,7 @@ static bool forward_request(struct spl_conn *conn, struct spl_dir *d,
 	}
 	if (n < 0) {
 		/* no room: wait until what precedes is sent and compacted */
+		d->scan = 0;	/* the head may have shrunk */
 		if (d->fwd)
 			return false;
 		request_error(conn, 431);
@@ -272,9 +278,17 @@ bool spl_frame_down(struct spl_conn *conn, struct spl_dir *d)
 			response_error(conn, resp.reason);
 			break;
 		}
+		e = spl_flow_oldest(conn);
+		if (resp.status >= 200 && resp.status != 101 && e->pflags && !e->upgrade) {
+			u32 n = spl_persist_response(conn, e, d->buf + d->fwd, end,
+						     d->len - d->fwd - end,
+						     d->cap - d->fwd);
+
+			d->len += n - end;
+			end = n;
+		}
 		d->fwd += end;
 		d->scan = 0;
-		e = spl_flow_oldest(conn);
 		if (!e->t_resp)
 			e->t_resp = ktime_get_ns();
 		kind = spl_http_resp_body(&resp, e->method);

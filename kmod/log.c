@@ -59,6 +59,9 @@ void spl_log_req_init(struct spl_conn *conn, struct spl_log_req *e,
 	copy_text(e->target, sizeof(e->target), head + req->target_off,
 		  req->target_len);
 	copy_text(e->host, sizeof(e->host), head + req->host_off, req->host_len);
+	/* until spl_persist_request() says more: what chose the server */
+	if (!conn->requests)
+		e->persist = spl_persist_words(conn->pst.mode, conn->pst.pv);
 }
 
 static u32 us_between(u64 from, u64 to)
@@ -160,6 +163,7 @@ void spl_log_request(struct spl_conn *conn, const struct spl_log_req *e,
 		  nla_put_string(skb, SPLICER_LOG_A_METHOD, e->method_text) ||
 		  nla_put_string(skb, SPLICER_LOG_A_TARGET, e->target) ||
 		  (e->host[0] && nla_put_string(skb, SPLICER_LOG_A_HOST, e->host)) ||
+		  (e->persist && nla_put_string(skb, SPLICER_LOG_A_PERSIST, e->persist)) ||
 		  nla_put_u32(skb, SPLICER_LOG_A_T_HEAD,
 			      us_between(conn->start_ns, e->t_head)) ||
 		  (e->t_resp && nla_put_u32(skb, SPLICER_LOG_A_T_RESPONSE,

@@ -19,6 +19,9 @@ struct spl_log_req {
 	u32 no;			/* 1 for the connection's first request */
 	u64 t_head;		/* ns: its head was complete */
 	u64 t_resp;		/* ns: its response head arrived, or 0 */
+	const char *persist;	/* persistence outcome in words, or NULL */
+	u8 pflags;		/* SPL_PR_*: what its response needs */
+	u32 born;		/* SPL_PR_SET_COOKIE: the token's first issue */
 	char method_text[16];
 	char target[128];
 	char host[64];

@@ -18,6 +18,8 @@
 #include <net/netlink.h>
 #include "compat.h"
 #include "netlink.h"
+#include "nl_persist.h"
+#include "nl_util.h"
 #include "netns.h"
 #include "pool.h"
 #include "service.h"
@@ -61,6 +63,7 @@ static const struct nla_policy spl_svc_policy[SPLICER_SVC_A_MAX + 1] = {
 	[SPLICER_SVC_A_MAX_LINE] = { .type = NLA_U32 },
 	[SPLICER_SVC_A_MAX_HEADERS] = { .type = NLA_U32 },
 	[SPLICER_SVC_A_STATS] = { .type = NLA_REJECT },
+	[SPLICER_SVC_A_PERSIST] = NLA_POLICY_NESTED(spl_persist_policy),
 };
 
 static const struct nla_policy spl_pool_policy[SPLICER_POOL_A_MAX + 1] = {
@@ -87,32 +90,10 @@ static const struct nla_policy spl_policy[SPLICER_A_MAX + 1] = {
 	[SPLICER_A_POOL] = NLA_POLICY_NESTED(spl_pool_policy),
 	[SPLICER_A_SERVER] = NLA_POLICY_NESTED(spl_srv_policy),
 	[SPLICER_A_STATS] = { .type = NLA_REJECT },
+	[SPLICER_A_LOG] = { .type = NLA_REJECT },
+	[SPLICER_A_STICK] = NLA_POLICY_NESTED(spl_stick_policy),
 };
 
-static struct genl_family spl_genl_family;
-
-/*
- * Rejections: a static message (prefixed like NL_SET_ERR_MSG_MOD) and the
- * offending attribute. 6.1 has no formatted extack and a message must
- * outlive the request, so the message is text only and the attribute
- * offset, which splicerctl resolves, names the value.
- */
-#define SPL_MSG(s)	KBUILD_MODNAME ": " s
-
-/* NL_SET_ERR_MSG wants a literal; @msg is one, passed through a pointer. */
-static void set_msg(struct netlink_ext_ack *extack, const char *msg)
-{
-	if (extack)
-		extack->_msg = msg;
-}
-
-static void reject(struct netlink_ext_ack *extack, const struct nlattr *attr,
-		   const char *msg)
-{
-	if (attr)
-		NL_SET_BAD_ATTR(extack, attr);
-	set_msg(extack, msg);
-}
 
 /* ---- request parsing helpers ---- */
 
@@ -180,22 +161,6 @@ static int parse_addr(struct genl_info *info, struct nlattr *fam_a,
 			return -EINVAL;
 		}
 	}
-	return 0;
-}
-
-static int get_u32_range(struct genl_info *info, struct nlattr *a, u32 min,
-			 u32 max, u32 *out, const char *msg)
-{
-	u32 v;
-
-	if (!a)
-		return 0;
-	v = nla_get_u32(a);
-	if (v < min || v > max) {
-		reject(info->extack, a, msg);
-		return -ERANGE;
-	}
-	*out = v;
 	return 0;
 }
 
@@ -298,6 +263,7 @@ static int fill_service(struct sk_buff *msg, struct spl_service *svc,
 	    nla_put_u32(msg, SPLICER_SVC_A_MAX_LINE, svc->cfg.max_line) ||
 	    nla_put_u32(msg, SPLICER_SVC_A_MAX_HEADERS, svc->cfg.max_headers) ||
 	    nla_put_u32(msg, SPLICER_SVC_A_RETRIES, svc->cfg.retries) ||
+	    spl_nl_persist_fill(msg, svc) ||
 	    put_counters(msg, SPLICER_SVC_A_STATS, &svc->stats, SPLICER_CNT_MAX))
 		goto cancel;
 	nla_nest_end(msg, nest);
@@ -425,6 +391,7 @@ static struct spl_service *svc_lookup(struct genl_info *info,
 
 static int spl_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 {
+	struct spl_persist *base, *persist = NULL;
 	struct nlattr *tb[SPLICER_SVC_A_MAX + 1];
 	struct spl_service_cfg cfg;
 	struct sockaddr_storage ss;
@@ -450,6 +417,16 @@ static int spl_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 
+	if (tb[SPLICER_SVC_A_PERSIST]) {
+		base = spl_persist_new();
+		if (!base)
+			return -ENOMEM;
+		err = spl_nl_persist_parse(info, tb[SPLICER_SVC_A_PERSIST], base, &persist);
+		spl_persist_free(base);
+		if (err)
+			return err;
+	}
+
 	sn = lock_net(info);
 	err = -ENODEV;
 	if (sn->dying)
@@ -471,16 +448,26 @@ static int spl_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 		       SPL_MSG("ADDR: cannot listen on this address and port (in use?)"));
 		goto out;
 	}
+	if (persist) {
+		err = spl_nl_persist_apply(svc, persist);
+		persist = NULL;
+		if (err) {
+			spl_service_destroy(svc);
+			goto out;
+		}
+	}
 	list_add_tail_rcu(&svc->node, &sn->services);
 	spl_net_changed(sn);
 	err = 0;
 out:
 	mutex_unlock(&sn->lock);
+	spl_persist_free(persist);
 	return err;
 }
 
 static int spl_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 {
+	struct spl_persist *persist = NULL;
 	struct nlattr *tb[SPLICER_SVC_A_MAX + 1];
 	struct spl_pool *pool = NULL, *old;
 	struct spl_service_cfg cfg;
@@ -513,9 +500,18 @@ static int spl_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 	}
 	cfg = svc->cfg;
-	err = svc_cfg_parse(info, tb, &cfg);
+	err = svc_cfg_parse(info, tb, &cfg) ?:
+	      spl_nl_persist_parse(info, tb[SPLICER_SVC_A_PERSIST],
+				   rcu_dereference_protected(svc->persist,
+							     lockdep_is_held(&sn->lock)),
+				   &persist);
 	if (err)
 		goto out;
+	if (persist) {
+		err = spl_nl_persist_apply(svc, persist);
+		if (err)
+			goto out;
+	}
 	WRITE_ONCE(svc->cfg.head_max, cfg.head_max);
 	WRITE_ONCE(svc->cfg.header_timeout, cfg.header_timeout);
 	WRITE_ONCE(svc->cfg.connect_timeout, cfg.connect_timeout);
@@ -819,7 +815,7 @@ static int spl_nl_server_new(struct sk_buff *skb, struct genl_info *info)
 	u8 state = SPLICER_SRV_STATE_UP;
 	u32 weight = 1, maxconn = 0;
 	struct sockaddr_storage ss;
-	struct spl_server *srv;
+	struct spl_server *srv, *clash;
 	struct spl_pool *pool;
 	struct spl_net *sn;
 	int err;
@@ -855,10 +851,22 @@ static int spl_nl_server_new(struct sk_buff *skb, struct genl_info *info)
 	srv = spl_server_alloc(nla_data(tb[SPLICER_SRV_A_NAME]), &ss);
 	if (!srv)
 		goto out;
+	rcu_read_lock();
+	clash = spl_pool_server_by_id(pool, srv->id);
+	rcu_read_unlock();
+	if (clash) {
+		/* ids are 32-bit hashes of names: a clash is rare, but fatal */
+		reject(info->extack, tb[SPLICER_SRV_A_NAME],
+		       SPL_MSG("NAME: its persistence id clashes with another server's; choose another name"));
+		spl_server_put(srv);
+		err = -EEXIST;
+		goto out;
+	}
 	srv->weight = weight;
 	srv->maxconn = maxconn;
 	srv->state = state;
 	spl_server_link(pool, srv);
+	spl_pool_changed(pool);
 	spl_net_changed(sn);
 	err = 0;
 out:
@@ -899,6 +907,7 @@ static int spl_nl_server_set(struct sk_buff *skb, struct genl_info *info)
 	WRITE_ONCE(srv->weight, weight);
 	WRITE_ONCE(srv->maxconn, maxconn);
 	WRITE_ONCE(srv->state, state);
+	spl_pool_changed(srv->pool);
 	spl_net_changed(sn);
 out:
 	mutex_unlock(&sn->lock);
@@ -1027,6 +1036,9 @@ static const struct genl_ops spl_ops[] = {
 	{ .cmd = SPLICER_CMD_SERVER_SET, .doit = spl_nl_server_set, .flags = GENL_ADMIN_PERM },
 	{ .cmd = SPLICER_CMD_SERVER_GET, .doit = spl_nl_server_get, .dumpit = spl_nl_server_dump },
 	{ .cmd = SPLICER_CMD_STATS_GET, .doit = spl_nl_stats_get },
+	{ .cmd = SPLICER_CMD_STICK_NEW, .doit = spl_nl_stick_new, .flags = GENL_ADMIN_PERM },
+	{ .cmd = SPLICER_CMD_STICK_DEL, .doit = spl_nl_stick_del, .flags = GENL_ADMIN_PERM },
+	{ .cmd = SPLICER_CMD_STICK_GET, .dumpit = spl_nl_stick_dump, .flags = GENL_ADMIN_PERM },
 };
 
 static const struct genl_multicast_group spl_mcgrps[] = {
@@ -1034,7 +1046,7 @@ static const struct genl_multicast_group spl_mcgrps[] = {
 	{ .name = SPLICER_MCGRP_LOG, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
-static struct genl_family spl_genl_family __ro_after_init = {
+struct genl_family spl_genl_family __ro_after_init = {
 	.name = SPLICER_FAMILY_NAME,
 	.version = SPLICER_FAMILY_VERSION,
 	.maxattr = SPLICER_A_MAX,

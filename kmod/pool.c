@@ -6,7 +6,11 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "pool.h"
+#include "maglev.h"
 #include "netns.h"
+#include "token.h"
+
+static void server_unlink(struct spl_server *srv, bool rebuild);
 
 struct spl_pool *spl_pool_alloc(const char *name, u8 balance)
 {
@@ -31,8 +35,9 @@ void spl_pool_free(struct spl_pool *pool)
 {
 	struct spl_server *srv, *tmp;
 
+	spl_maglev_clear(pool);
 	list_for_each_entry_safe(srv, tmp, &pool->servers, node)
-		spl_server_unlink(srv);
+		server_unlink(srv, false);
 	atomic_dec(&spl_objects);
 	kfree_rcu(pool, rcu);
 }
@@ -46,6 +51,7 @@ struct spl_server *spl_server_alloc(const char *name,
 		return NULL;
 	kref_init(&srv->ref);
 	strscpy(srv->name, name, sizeof(srv->name));
+	srv->id = spl_server_id(srv->name);
 	srv->addr = *addr;
 	srv->weight = 1;
 	srv->state = SPLICER_SRV_STATE_UP;
@@ -60,13 +66,21 @@ void spl_server_link(struct spl_pool *pool, struct spl_server *srv)
 	pool->nservers++;
 }
 
-/* spl_net.lock held. Drops the list's reference. */
-void spl_server_unlink(struct spl_server *srv)
+static void server_unlink(struct spl_server *srv, bool rebuild)
 {
 	WRITE_ONCE(srv->removed, true);
 	list_del_rcu(&srv->node);
 	srv->pool->nservers--;
+	/* out of the hash table before the list's reference goes */
+	if (rebuild)
+		spl_pool_changed(srv->pool);
 	spl_server_put(srv);
+}
+
+/* spl_net.lock held. Drops the list's reference. */
+void spl_server_unlink(struct spl_server *srv)
+{
+	server_unlink(srv, true);
 }
 
 struct spl_server *spl_server_find(struct spl_pool *pool, const char *name)
@@ -92,14 +106,60 @@ void spl_server_put(struct spl_server *srv)
 	kref_put(&srv->ref, spl_server_release);
 }
 
-bool spl_server_usable(const struct spl_server *srv)
+static bool below_maxconn(const struct spl_server *srv)
 {
 	u32 maxconn = READ_ONCE(srv->maxconn);
 
-	if (READ_ONCE(srv->removed) ||
-	    READ_ONCE(srv->state) != SPLICER_SRV_STATE_UP)
-		return false;
 	return !maxconn || (u32)atomic_read(&srv->active) < maxconn;
+}
+
+bool spl_server_usable(const struct spl_server *srv)
+{
+	return !READ_ONCE(srv->removed) &&
+	       READ_ONCE(srv->state) == SPLICER_SRV_STATE_UP &&
+	       below_maxconn(srv);
+}
+
+bool spl_server_usable_persist(const struct spl_server *srv)
+{
+	u8 state = READ_ONCE(srv->state);
+
+	return !READ_ONCE(srv->removed) &&
+	       (state == SPLICER_SRV_STATE_UP || state == SPLICER_SRV_STATE_DRAIN) &&
+	       below_maxconn(srv);
+}
+
+bool spl_server_take(struct spl_server *srv)
+{
+	if (!kref_get_unless_zero(&srv->ref))
+		return false;
+	atomic_inc(&srv->active);
+	return true;
+}
+
+struct spl_server *spl_pool_server_by_id(struct spl_pool *pool, u32 id)
+{
+	struct spl_server *srv;
+
+	list_for_each_entry_rcu(srv, &pool->servers, node)
+		if (srv->id == id)
+			return srv;
+	return NULL;
+}
+
+struct spl_server *spl_pool_server_rcu(struct spl_pool *pool, const char *name)
+{
+	struct spl_server *srv;
+
+	list_for_each_entry_rcu(srv, &pool->servers, node)
+		if (!strcmp(srv->name, name))
+			return srv;
+	return NULL;
+}
+
+void spl_pool_changed(struct spl_pool *pool)
+{
+	spl_maglev_rebuild(pool);
 }
 
 unsigned int spl_pool_up_count(struct spl_pool *pool)

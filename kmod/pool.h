@@ -28,6 +28,7 @@ struct spl_server {
 	struct kref ref;
 	struct spl_pool *pool;		/* owner; valid while on the list */
 	char name[SPLICER_NAME_MAX];
+	u32 id;				/* spl_server_id(name): tokens, stick */
 	struct sockaddr_storage addr;
 	u32 weight;			/* READ_ONCE: changed by netlink */
 	u32 maxconn;			/* 0: unlimited */
@@ -46,6 +47,7 @@ struct spl_pool {
 	unsigned int nservers;		/* spl_net.lock */
 	unsigned int users;		/* services using it, spl_net.lock */
 	struct list_head servers;	/* RCU; changes under spl_net.lock */
+	struct spl_maglev __rcu *maglev; /* spl_net.lock to change */
 	spinlock_t sched_lock;
 	struct rcu_head rcu;
 };
@@ -60,8 +62,26 @@ void spl_server_unlink(struct spl_server *srv);
 struct spl_server *spl_server_find(struct spl_pool *pool, const char *name);
 void spl_server_put(struct spl_server *srv);
 
+/* The server of @pool with id @id / name @name, or NULL; RCU held. */
+struct spl_server *spl_pool_server_by_id(struct spl_pool *pool, u32 id);
+struct spl_server *spl_pool_server_rcu(struct spl_pool *pool, const char *name);
+
+/*
+ * Take @srv for a new connection: a reference and an active count. False if
+ * it is being freed. spl_sched_pick() does this itself.
+ */
+bool spl_server_take(struct spl_server *srv);
+
+/* The pool's servers, states or weights changed; spl_net.lock held. */
+void spl_pool_changed(struct spl_pool *pool);
+
 /* Whether @srv may take a new connection now (state, maxconn). */
 bool spl_server_usable(const struct spl_server *srv);
+/*
+ * Whether @srv may take a client that persists on it: as usable, but a
+ * server draining still takes the clients it has.
+ */
+bool spl_server_usable_persist(const struct spl_server *srv);
 /* Servers in state up, whatever their maxconn (SPLICER_POOL_A_SERVERS_UP). */
 unsigned int spl_pool_up_count(struct spl_pool *pool);
 

@@ -40,12 +40,20 @@ static int services_show(struct seq_file *m, void *v)
 		SPLICER_CNT_RESP_400, SPLICER_CNT_RESP_408, SPLICER_CNT_RESP_431,
 		SPLICER_CNT_RESP_502, SPLICER_CNT_RESP_503, SPLICER_CNT_RESP_504,
 		SPLICER_CNT_RESP_501, SPLICER_CNT_RESP_505, SPLICER_CNT_RESP_414,
+		SPLICER_CNT_PERSIST_HITS, SPLICER_CNT_PERSIST_NEW,
+		SPLICER_CNT_PERSIST_REDISPATCH, SPLICER_CNT_PERSIST_INVALID,
+		SPLICER_CNT_STICK_EVICTIONS,
+	};
+	static const char *const modes[] = {
+		[SPLICER_PERSIST_NONE] = "none", [SPLICER_PERSIST_COOKIE] = "cookie",
+		[SPLICER_PERSIST_PREFIX] = "prefix", [SPLICER_PERSIST_LEARN] = "learn",
+		[SPLICER_PERSIST_SOURCE] = "source", [SPLICER_PERSIST_HASH] = "hash",
 	};
 	struct spl_service *svc;
 	struct spl_pool *pool;
 	int i;
 
-	seq_puts(m, "name addr port pool conns active requests bytes_in bytes_out connect_fail retries r400 r408 r431 r502 r503 r504 r501 r505 r414\n");
+	seq_puts(m, "name addr port pool conns active requests bytes_in bytes_out connect_fail retries r400 r408 r431 r502 r503 r504 r501 r505 r414 persist_hits persist_new persist_redispatch persist_invalid stick_evictions persist\n");
 	rcu_read_lock();
 	list_for_each_entry_rcu(svc, &sn->services, node) {
 		seq_puts(m, svc->name);
@@ -54,7 +62,7 @@ static int services_show(struct seq_file *m, void *v)
 		seq_printf(m, " %s", pool ? pool->name : "-");
 		for (i = 0; i < ARRAY_SIZE(cols); i++)
 			seq_printf(m, " %llu", spl_stats_read(&svc->stats, cols[i]));
-		seq_putc(m, '\n');
+		seq_printf(m, " %s\n", modes[rcu_dereference(svc->persist)->mode]);
 	}
 	rcu_read_unlock();
 	return 0;
@@ -119,6 +127,45 @@ static int conns_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+struct stick_show {
+	struct seq_file *m;
+	const char *service;
+};
+
+static int stick_line(void *arg, const struct spl_stick_key *key,
+		      const struct spl_stick_val *val, u32 idle)
+{
+	struct stick_show *ss = arg;
+	struct seq_file *m = ss->m;
+
+	if (key->kind == SPLICER_STICK_SESSION)
+		seq_printf(m, "%s session %.*s", ss->service, key->len, key->data);
+	else if (key->family == AF_INET)
+		seq_printf(m, "%s source %pI4/%u", ss->service, key->data, key->prefix);
+	else
+		seq_printf(m, "%s source %pI6c/%u", ss->service, key->data, key->prefix);
+	seq_printf(m, " %s %u\n", val->srv, idle);
+	return 0;
+}
+
+/* Session ids are secrets: the file is for root (0400). */
+static int stick_show(struct seq_file *m, void *v)
+{
+	struct spl_net *sn = spl_net(seq_file_single_net(m));
+	struct stick_show ss = { .m = m };
+	struct spl_service *svc;
+	u64 now = spl_stick_now();
+
+	seq_puts(m, "service kind key server idle_s\n");
+	mutex_lock(&sn->lock);		/* keeps every listed service */
+	list_for_each_entry(svc, &sn->services, node) {
+		ss.service = svc->name;
+		spl_stick_walk(svc->stick, now, 0, stick_line, &ss);
+	}
+	mutex_unlock(&sn->lock);
+	return 0;
+}
+
 int spl_proc_init(struct spl_net *sn)
 {
 	struct net *net = sn->net;
@@ -128,7 +175,8 @@ int spl_proc_init(struct spl_net *sn)
 		return -ENOMEM;
 	if (!proc_create_net_single("services", 0444, sn->proc, services_show, NULL) ||
 	    !proc_create_net_single("servers", 0444, sn->proc, servers_show, NULL) ||
-	    !proc_create_net_single("conns", 0400, sn->proc, conns_show, NULL)) {
+	    !proc_create_net_single("conns", 0400, sn->proc, conns_show, NULL) ||
+	    !proc_create_net_single("stick", 0400, sn->proc, stick_show, NULL)) {
 		remove_proc_subtree("splicer", net->proc_net);
 		sn->proc = NULL;
 		return -ENOMEM;

@@ -136,6 +136,15 @@ struct spl_service *spl_service_create(struct spl_net *sn, const char *name,
 		*err = -ENOMEM;
 		return NULL;
 	}
+	svc->stick = spl_stick_alloc();
+	RCU_INIT_POINTER(svc->persist, spl_persist_new());
+	if (!svc->stick || !rcu_access_pointer(svc->persist)) {
+		spl_stick_free(svc->stick);
+		spl_persist_free(rcu_access_pointer(svc->persist));
+		kfree(svc);
+		*err = -ENOMEM;
+		return NULL;
+	}
 	kref_init(&svc->ref);
 	svc->sn = sn;
 	strscpy(svc->name, name, sizeof(svc->name));
@@ -149,6 +158,8 @@ struct spl_service *spl_service_create(struct spl_net *sn, const char *name,
 	rcu_assign_pointer(svc->pool, pool);
 	*err = spl_listen(svc);
 	if (*err) {
+		spl_stick_free(svc->stick);
+		spl_persist_free(rcu_access_pointer(svc->persist));
 		kfree(svc);
 		return NULL;
 	}
@@ -196,6 +207,9 @@ static void spl_service_release(struct kref *ref)
 {
 	struct spl_service *svc = container_of(ref, struct spl_service, ref);
 
+	/* nobody reads either now: connections and the list held references */
+	spl_stick_free(svc->stick);
+	spl_persist_free(rcu_access_pointer(svc->persist));
 	atomic_dec(&spl_objects);
 	kfree_rcu(svc, rcu);
 }

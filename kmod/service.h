@@ -21,6 +21,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include "http.h"
+#include "persist.h"
 #include "pool.h"
 #include "stats.h"
 
@@ -68,6 +69,8 @@ struct spl_service {
 	struct sockaddr_storage addr;	/* listen address */
 	struct spl_pool __rcu *pool;	/* spl_net.lock to change */
 	struct spl_service_cfg cfg;	/* READ_ONCE per field */
+	struct spl_persist __rcu *persist; /* never NULL; spl_net.lock to change */
+	struct spl_stick *stick;	/* learn and source tables; never NULL */
 
 	struct socket *lsock;		/* listener; NULL once stopped */
 	void (*saved_data_ready)(struct sock *sk);

@@ -39,6 +39,11 @@ CNT_ATTR(resp_503, SPLICER_CNT_RESP_503);
 CNT_ATTR(resp_504, SPLICER_CNT_RESP_504);
 CNT_ATTR(resp_505, SPLICER_CNT_RESP_505);
 CNT_ATTR(log_drops, SPLICER_CNT_LOG_DROPS);
+CNT_ATTR(persist_hits, SPLICER_CNT_PERSIST_HITS);
+CNT_ATTR(persist_new, SPLICER_CNT_PERSIST_NEW);
+CNT_ATTR(persist_redispatch, SPLICER_CNT_PERSIST_REDISPATCH);
+CNT_ATTR(persist_invalid, SPLICER_CNT_PERSIST_INVALID);
+CNT_ATTR(stick_evictions, SPLICER_CNT_STICK_EVICTIONS);
 
 static ssize_t conns_refused_show(struct kobject *k, struct kobj_attribute *a,
 				  char *buf)
@@ -60,7 +65,9 @@ static struct attribute *spl_attrs[] = {
 	&retries_attr.attr, &resp_400_attr.attr, &resp_408_attr.attr, &resp_414_attr.attr,
 	&resp_431_attr.attr, &resp_501_attr.attr, &resp_502_attr.attr,
 	&resp_503_attr.attr, &resp_504_attr.attr, &resp_505_attr.attr,
-	&log_drops_attr.attr, &conns_refused_attr.attr, &objects_attr.attr,
+	&log_drops_attr.attr, &persist_hits_attr.attr, &persist_new_attr.attr,
+	&persist_redispatch_attr.attr, &persist_invalid_attr.attr,
+	&stick_evictions_attr.attr, &conns_refused_attr.attr, &objects_attr.attr,
 	NULL,
 };
 

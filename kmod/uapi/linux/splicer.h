@@ -165,12 +165,11 @@ enum splicer_hash_key {
 #define SPLICER_COOKIE_NAME_MAX		64	/* NAME, NUL included */
 #define SPLICER_STICK_KEY_MAX		128	/* bytes of a stick key */
 
+/* NAME defaults: SPLICERID for COOKIE, JSESSIONID for PREFIX and LEARN. */
 enum splicer_persist_attr {
 	SPLICER_PERSIST_A_UNSPEC,
 	SPLICER_PERSIST_A_MODE,		/* u8, enum splicer_persist_mode */
-	SPLICER_PERSIST_A_NAME,		/* string: cookie, header or parameter
-					 * name (default SPLICERID for COOKIE,
-					 * JSESSIONID for PREFIX and LEARN) */
+	SPLICER_PERSIST_A_NAME,		/* string: cookie, header or parameter name */
 	SPLICER_PERSIST_A_FLAGS,	/* u32, SPLICER_PERSIST_F_* */
 	SPLICER_PERSIST_A_MAXIDLE,	/* u32 s: token unused this long is void, 0 never */
 	SPLICER_PERSIST_A_MAXLIFE,	/* u32 s: token older than this is void, 0 never */
