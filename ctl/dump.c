@@ -7,6 +7,11 @@
  * object {"pools": [...], "servers": [...], "services": [...]} without
  * counters.
  *
+ * A service's persistence follows its "service add" line as a "persist"
+ * line. Persistence keys are write only and never dumped: a comment says
+ * so, since a replay without them makes the new services sign with keys of
+ * their own (tokens issued before are then void there).
+ *
  * Each of the three dumps is consistent on its own; a change between them
  * can still make the whole inconsistent (a server of a pool deleted in
  * between is simply left out).
@@ -23,6 +28,7 @@ static int cmd_dump(int argc, char **argv, const struct cmd *cmd)
 	struct service_list services = { 0 };
 	struct server_list servers = { 0 };
 	struct pool_list pools = { 0 };
+	bool persist = false;
 	struct nlx *nl;
 	size_t i;
 	int err;
@@ -57,8 +63,17 @@ static int cmd_dump(int argc, char **argv, const struct cmd *cmd)
 		json_close_array();
 		json_open_array("services");
 	}
-	for (i = 0; i < services.n; i++)
-		service_print(&services.v[i], true);
+	for (i = 0; i < services.n; i++) {
+		const struct service *s = &services.v[i];
+
+		service_print(s, true);
+		persist |= HAS(s, SPLICER_SVC_A_PERSIST) &&
+			   HAS(&s->persist, SPLICER_PERSIST_A_MODE) &&
+			   s->persist.mode != SPLICER_PERSIST_NONE;
+	}
+	if (!opts.json && persist)
+		printf("# persistence keys are not dumped: give each service its key "
+		       "again with \"persist SERVICE key HEX\"\n");
 	if (opts.json) {
 		json_close_array();
 		json_close_object();

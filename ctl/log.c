@@ -58,6 +58,7 @@ static int log_parse(const struct nlattr *nest, struct log_rec *r)
 		T(SERVICE, service), T(POOL, pool), T(SERVER, server),
 		T(DECISION, decision), T(METHOD, method), T(TARGET, target),
 		T(HOST, host), T(REASON, reason), T(END, end),
+		T(PERSIST, persist),
 #undef T
 	}, u32s[] = {
 #define U(a, f) { SPLICER_LOG_A_##a, offsetof(struct log_rec, f), 4 }
@@ -200,6 +201,10 @@ static void log_print_plain(const struct log_rec *r)
 		fputs(" decision ", stdout);
 		print_word(r->decision);
 	}
+	if (LOG_HAS(r, SPLICER_LOG_A_PERSIST)) {
+		fputs(" persist ", stdout);
+		print_word(r->persist);
+	}
 	if (LOG_HAS(r, SPLICER_LOG_A_RETRIES) && r->retries)
 		printf(" retries %u", r->retries);
 	if (LOG_HAS(r, SPLICER_LOG_A_STATUS))
@@ -242,6 +247,7 @@ static void log_print_json(const struct log_rec *r)
 		F(SERVICE, "service", service, 0),
 		F(POOL, "pool", pool, 0), F(SERVER, "server", server, 0),
 		F(DECISION, "decision", decision, 0),
+		F(PERSIST, "persist", persist, 0),
 		F(RETRIES, "retries", retries, 4),
 		F(REQUEST_NO, "request_no", request_no, 4),
 		F(METHOD, "method", method, 0), F(TARGET, "target", target, 0),

@@ -35,13 +35,16 @@ static const struct object {
 	const char *name;
 	const struct cmd *cmds;
 	const size_t *ncmds;
+	bool named;	/* OBJECT NAME COMMAND ARGS (see dispatch_named) */
 } objects[] = {
-	{ "service", service_cmds, &service_ncmds },
-	{ "pool", pool_cmds, &pool_ncmds },
-	{ "server", server_cmds, &server_ncmds },
-	{ "stats", stats_cmds, &stats_ncmds },
-	{ "dump", dump_cmds, &dump_ncmds },
-	{ "log", log_cmds, &log_ncmds },
+	{ "service", service_cmds, &service_ncmds, false },
+	{ "pool", pool_cmds, &pool_ncmds, false },
+	{ "server", server_cmds, &server_ncmds, false },
+	{ "persist", persist_cmds, &persist_ncmds, true },
+	{ "stick", stick_cmds, &stick_ncmds, false },
+	{ "stats", stats_cmds, &stats_ncmds, false },
+	{ "dump", dump_cmds, &dump_ncmds, false },
+	{ "log", log_cmds, &log_ncmds, false },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -64,14 +67,17 @@ static void help(FILE *f)
 		print_usages(f, objects[i].cmds, *objects[i].ncmds);
 	fprintf(f, "  splicerctl apply -f FILE\n");
 	fprintf(f, "ADDR:PORT is 198.18.0.1:80 or [2001:db8::1]:80; DUR is 500ms, 10s,\n"
-		"2m, 1h or milliseconds; BYTES may end in k or M; names are 1..31 of\n"
-		"A-Z a-z 0-9 _ . -\n");
+		"2m, 1h or milliseconds (persist: whole seconds, a bare number is\n"
+		"seconds); BYTES may end in k or M; names are 1..31 of A-Z a-z 0-9 _ . -;\n"
+		"a cookie, header or parameter NAME is 1..63 RFC 6265 token characters;\n"
+		"HEX is a key of 32 hex digits\n");
 }
 
 static void short_usage(FILE *f)
 {
 	fprintf(f, "Usage: splicerctl [-j] [-s] [-n NETNS] [-b FILE] "
-		"{ service | pool | server | stats | dump | apply | log | help } ...\n");
+		"{ service | pool | server | persist | stick | stats | dump | apply |\n"
+		"         log | help } ...\n");
 }
 
 void print_usages(FILE *f, const struct cmd *cmds, size_t n)
@@ -94,6 +100,11 @@ int usage_error(const struct cmd *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+static bool is_help(const char *word)
+{
+	return !strcmp(word, "help") || !strcmp(word, "-h") || !strcmp(word, "--help");
+}
+
 static bool names_match(const char *names, const char *word)
 {
 	size_t len = strlen(word);
@@ -114,7 +125,7 @@ int dispatch(const char *object, const struct cmd *cmds, size_t n,
 	const char *word = argc ? argv[0] : "show";
 	size_t i;
 
-	if (!strcmp(word, "help") || !strcmp(word, "-h") || !strcmp(word, "--help")) {
+	if (is_help(word)) {
 		if (check_only)
 			return EXIT_OK;
 		printf("Usage:\n");
@@ -128,6 +139,32 @@ int dispatch(const char *object, const struct cmd *cmds, size_t n,
 	/* An object of one command takes its arguments directly ("log count 5"). */
 	if (n == 1)
 		return cmds[0].fn(argc, argv, &cmds[0]);
+	fprintf(stderr, "splicerctl: unknown %s command \"%s\"\nUsage:\n", object, word);
+	print_usages(stderr, cmds, n);
+	return EXIT_USAGE;
+}
+
+int dispatch_named(const char *object, const struct cmd *cmds, size_t n,
+		   int argc, char **argv)
+{
+	const char *word = argc > 1 ? argv[1] : "show";
+	size_t i;
+
+	if (argc == 1 && is_help(argv[0])) {
+		if (check_only)
+			return EXIT_OK;
+		printf("Usage:\n");
+		print_usages(stdout, cmds, n);
+		return EXIT_OK;
+	}
+	if (!argc) {
+		fprintf(stderr, "splicerctl: %s: missing the name\nUsage:\n", object);
+		print_usages(stderr, cmds, n);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < n; i++)
+		if (names_match(cmds[i].names, word))
+			return cmds[i].fn(argc, argv, &cmds[i]);
 	fprintf(stderr, "splicerctl: unknown %s command \"%s\"\nUsage:\n", object, word);
 	print_usages(stderr, cmds, n);
 	return EXIT_USAGE;
@@ -274,8 +311,9 @@ static int run_command(int argc, char **argv, bool in_batch)
 	}
 	for (j = 0; j < ARRAY_SIZE(objects); j++)
 		if (!strcmp(argv[0], objects[j].name))
-			return dispatch(objects[j].name, objects[j].cmds,
-					*objects[j].ncmds, argc - 1, argv + 1);
+			return (objects[j].named ? dispatch_named : dispatch)
+				(objects[j].name, objects[j].cmds, *objects[j].ncmds,
+				 argc - 1, argv + 1);
 
 	fprintf(stderr, "splicerctl: unknown object \"%s\"\n", argv[0]);
 	short_usage(stderr);

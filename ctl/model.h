@@ -30,6 +30,37 @@ struct counters {
 	uint64_t v[COUNTERS_MAX];
 };
 
+/* A service's persistence (SPLICER_SVC_A_PERSIST). */
+struct persist {
+	uint32_t has;			/* enum splicer_persist_attr */
+	uint8_t mode;			/* enum splicer_persist_mode */
+	char name[SPLICER_COOKIE_NAME_MAX];
+	uint32_t flags;			/* SPLICER_PERSIST_F_* */
+	uint32_t maxidle, maxlife;	/* s, 0 never */
+	uint32_t timeout;		/* s */
+	uint32_t size;
+	uint8_t mask4, mask6;
+	uint8_t hash_key;		/* enum splicer_hash_key */
+	uint8_t key[SPLICER_KEY_LEN];	/* write only */
+	uint32_t key_id;		/* read only, as are keys and entries */
+	uint8_t keys;
+	uint32_t entries;
+};
+
+/* One stick table entry (SPLICER_A_STICK). */
+struct stick {
+	uint32_t has;			/* enum splicer_stick_attr */
+	char service[SPLICER_NAME_MAX];
+	uint8_t kind;			/* enum splicer_stick_kind */
+	uint8_t key[SPLICER_STICK_KEY_MAX];	/* bit KEY */
+	uint32_t key_len;
+	uint16_t family;		/* SOURCE: AF_INET or AF_INET6 */
+	uint8_t prefix;			/* SOURCE: prefix length */
+	char server[SPLICER_NAME_MAX];
+	uint32_t idle;			/* s since last use */
+	unsigned int line;		/* stick import: the line it came from */
+};
+
 struct service {
 	uint32_t has;			/* enum splicer_svc_attr */
 	char name[SPLICER_NAME_MAX];
@@ -44,6 +75,7 @@ struct service {
 	uint32_t idle_timeout;		/* ms */
 	uint32_t retries;
 	struct counters stats;		/* bit STATS */
+	struct persist persist;		/* bit PERSIST */
 };
 
 struct pool {
@@ -88,6 +120,7 @@ struct log_rec {
 	char end[LOG_TEXT_MAX];
 	uint32_t t_head, t_connect, t_response, t_total;	/* us */
 	uint64_t bytes_in, bytes_out;
+	char persist[LOG_TEXT_MAX];	/* the persistence outcome */
 };
 
 #define LOG_HAS(r, attr)	((r)->has & (1ull << (attr)))
@@ -104,6 +137,11 @@ struct pool_list {
 
 struct server_list {
 	struct server *v;
+	size_t n;
+};
+
+struct stick_list {
+	struct stick *v;
 	size_t n;
 };
 

@@ -185,6 +185,7 @@ static const char *const top_names[] = {
 	[SPLICER_A_SERVER] = "SERVER",
 	[SPLICER_A_STATS] = "STATS",
 	[SPLICER_A_LOG] = "LOG",
+	[SPLICER_A_STICK] = "STICK",
 };
 
 static const char *const svc_names[] = {
@@ -203,6 +204,24 @@ static const char *const svc_names[] = {
 	[SPLICER_SVC_A_IDLE_TIMEOUT] = "IDLE_TIMEOUT",
 	[SPLICER_SVC_A_MAX_LINE] = "MAX_LINE",
 	[SPLICER_SVC_A_MAX_HEADERS] = "MAX_HEADERS",
+	[SPLICER_SVC_A_PERSIST] = "PERSIST",
+};
+
+static const char *const persist_names[] = {
+	[SPLICER_PERSIST_A_MODE] = "MODE",
+	[SPLICER_PERSIST_A_NAME] = "NAME",
+	[SPLICER_PERSIST_A_FLAGS] = "FLAGS",
+	[SPLICER_PERSIST_A_MAXIDLE] = "MAXIDLE",
+	[SPLICER_PERSIST_A_MAXLIFE] = "MAXLIFE",
+	[SPLICER_PERSIST_A_TIMEOUT] = "TIMEOUT",
+	[SPLICER_PERSIST_A_SIZE] = "SIZE",
+	[SPLICER_PERSIST_A_MASK4] = "MASK4",
+	[SPLICER_PERSIST_A_MASK6] = "MASK6",
+	[SPLICER_PERSIST_A_HASH_KEY] = "HASH_KEY",
+	[SPLICER_PERSIST_A_KEY] = "KEY",
+	[SPLICER_PERSIST_A_KEY_ID] = "KEY_ID",
+	[SPLICER_PERSIST_A_KEYS] = "KEYS",
+	[SPLICER_PERSIST_A_ENTRIES] = "ENTRIES",
 };
 
 static const char *const pool_names[] = {
@@ -225,14 +244,42 @@ static const char *const srv_names[] = {
 	[SPLICER_SRV_A_PAD] = "PAD",
 };
 
-static const struct name_table {
+static const char *const stick_names[] = {
+	[SPLICER_STICK_A_SERVICE] = "SERVICE",
+	[SPLICER_STICK_A_KIND] = "KIND",
+	[SPLICER_STICK_A_KEY] = "KEY",
+	[SPLICER_STICK_A_FAMILY] = "FAMILY",
+	[SPLICER_STICK_A_PREFIX] = "PREFIX",
+	[SPLICER_STICK_A_SERVER] = "SERVER",
+	[SPLICER_STICK_A_IDLE] = "IDLE",
+};
+
+/* The names of one attribute set, and the sets nested in its attributes. */
+struct name_table {
 	const char *const *names;
 	size_t n;
-} nest_tables[] = {
-	[SPLICER_A_SERVICE] = { svc_names, ARRAY_SIZE(svc_names) },
-	[SPLICER_A_POOL] = { pool_names, ARRAY_SIZE(pool_names) },
-	[SPLICER_A_SERVER] = { srv_names, ARRAY_SIZE(srv_names) },
+	const struct name_table *const *nests;	/* by type, NULL: not a nest */
+	size_t nnests;
 };
+
+#define TABLE(names) { names, ARRAY_SIZE(names), NULL, 0 }
+#define TABLE_NESTS(names, nests) { names, ARRAY_SIZE(names), nests, ARRAY_SIZE(nests) }
+
+static const struct name_table persist_table = TABLE(persist_names);
+static const struct name_table *const svc_nests[] = {
+	[SPLICER_SVC_A_PERSIST] = &persist_table,
+};
+static const struct name_table svc_table = TABLE_NESTS(svc_names, svc_nests);
+static const struct name_table pool_table = TABLE(pool_names);
+static const struct name_table srv_table = TABLE(srv_names);
+static const struct name_table stick_table = TABLE(stick_names);
+static const struct name_table *const top_nests[] = {
+	[SPLICER_A_SERVICE] = &svc_table,
+	[SPLICER_A_POOL] = &pool_table,
+	[SPLICER_A_SERVER] = &srv_table,
+	[SPLICER_A_STICK] = &stick_table,
+};
+static const struct name_table top_table = TABLE_NESTS(top_names, top_nests);
 
 static void name_of(const struct name_table *t, uint32_t type,
 		    char *buf, size_t len)
@@ -243,10 +290,11 @@ static void name_of(const struct name_table *t, uint32_t type,
 		snprintf(buf, len, "#%u", type);
 }
 
-static const struct name_table *table_for_nest(uint32_t top_type)
+static const struct name_table *nest_table(const struct name_table *t,
+					   uint32_t type)
 {
-	if (top_type < ARRAY_SIZE(nest_tables) && nest_tables[top_type].names)
-		return &nest_tables[top_type];
+	if (t && type < t->nnests)
+		return t->nests[type];
 	return NULL;
 }
 
@@ -279,47 +327,66 @@ static const struct nlattr *find_attr(const uint8_t *req, size_t start,
 
 static const size_t attrs_start = NLMSG_HDRLEN + GENL_HDRLEN;
 
+/*
+ * The attribute of req that starts at offs, at any depth, and in *table
+ * the names of the set it belongs to (NULL when unknown). Every top-level
+ * attribute is a nest; below that, only nests the tables know are entered.
+ */
+static const struct nlattr *attr_at(const uint8_t *req, size_t len,
+				     uint32_t offs,
+				     const struct name_table **table)
+{
+	const struct name_table *t = &top_table;
+	size_t start = attrs_start, end = len;
+	int depth;
+
+	if (!req || len < attrs_start)
+		return NULL;
+	for (depth = 0; depth < 8; depth++) {
+		const struct nlattr *a;
+		bool inside;
+		size_t pos;
+
+		a = find_attr(req, start, end, offs, &inside);
+		if (!a)
+			return NULL;
+		if (!inside) {
+			*table = t;
+			return a;
+		}
+		if (depth && !nest_table(t, a->nla_type & NLA_TYPE_MASK))
+			return NULL;
+		t = nest_table(t, a->nla_type & NLA_TYPE_MASK);
+		pos = (size_t)((const uint8_t *)a - req);
+		start = pos + NLA_HDRLEN;
+		end = pos + a->nla_len;
+	}
+	return NULL;
+}
+
 void nlx_attr_at(const void *req, size_t len, uint32_t offs,
 		 char *buf, size_t buflen)
 {
-	const uint8_t *p = req;
-	const struct nlattr *top, *in;
-	size_t top_pos;
-	bool inside;
+	const struct name_table *t = NULL;
+	const struct nlattr *a = attr_at(req, len, offs, &t);
 
 	snprintf(buf, buflen, "%s", "");
-	if (!req || len < attrs_start)
-		return;
-	top = find_attr(p, attrs_start, len, offs, &inside);
-	if (!top)
-		return;
-	if (!inside) {
-		name_of(&(struct name_table){ top_names, ARRAY_SIZE(top_names) },
-			top->nla_type & NLA_TYPE_MASK, buf, buflen);
-		return;
-	}
-	top_pos = (size_t)((const uint8_t *)top - p);
-	in = find_attr(p, top_pos + NLA_HDRLEN, top_pos + top->nla_len, offs,
-		       &inside);
-	if (in && !inside)
-		name_of(table_for_nest(top->nla_type & NLA_TYPE_MASK),
-			in->nla_type & NLA_TYPE_MASK, buf, buflen);
+	if (a)
+		name_of(t, a->nla_type & NLA_TYPE_MASK, buf, buflen);
 }
 
 void nlx_attr_in(const void *req, size_t len, uint32_t nest_offs,
 		 uint32_t type, char *buf, size_t buflen)
 {
-	const struct name_table top = { top_names, ARRAY_SIZE(top_names) };
+	const struct name_table *t = NULL;
 	const struct nlattr *nest;
-	bool inside;
 
-	if (!nest_offs || !req || len < attrs_start) {
-		name_of(&top, type, buf, buflen);
+	if (!nest_offs) {
+		name_of(&top_table, type, buf, buflen);
 		return;
 	}
-	nest = find_attr(req, attrs_start, len, nest_offs, &inside);
-	name_of(nest && !inside ?
-		table_for_nest(nest->nla_type & NLA_TYPE_MASK) : NULL,
+	nest = attr_at(req, len, nest_offs, &t);
+	name_of(nest ? nest_table(t, nest->nla_type & NLA_TYPE_MASK) : NULL,
 		type, buf, buflen);
 }
 

@@ -180,6 +180,11 @@ static const char *const counter_names[] = {
 	[SPLICER_CNT_RESP_505] = "resp_505",
 	[SPLICER_CNT_RESP_414] = "resp_414",
 	[SPLICER_CNT_LOG_DROPS] = "log_drops",
+	[SPLICER_CNT_PERSIST_HITS] = "persist_hits",
+	[SPLICER_CNT_PERSIST_NEW] = "persist_new",
+	[SPLICER_CNT_PERSIST_REDISPATCH] = "persist_redispatch",
+	[SPLICER_CNT_PERSIST_INVALID] = "persist_invalid",
+	[SPLICER_CNT_STICK_EVICTIONS] = "stick_evictions",
 };
 
 const char *counter_name(unsigned int type, char *buf, size_t len)

@@ -171,6 +171,40 @@ const char *parse_duration_ms(const char *s, uint32_t *out)
 	return err;
 }
 
+const char *parse_duration_s(const char *s, uint32_t *out)
+{
+	static const struct {
+		const char *name;
+		uint32_t mult;
+	} units[] = { { "", 1 }, { "s", 1 }, { "m", 60 }, { "h", 3600 } };
+	const char *what = "not a duration in seconds (90, 90s, 2m, 1h)";
+	uint64_t v;
+	size_t i;
+
+	if (!s)
+		return "missing value";
+	if (parse_digits(&s, UINT64_MAX, &v))
+		return *s >= '0' && *s <= '9' ?
+			"too long (the limit is 4294967295 seconds)" : what;
+	if (!strcmp(s, "ms")) {
+		if (v && v < 1000)
+			return "less than a second (persistence times are whole seconds)";
+		if (v % 1000)
+			return "not a whole number of seconds";
+		v /= 1000;
+		s += 2;
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(s, units[i].name))
+			break;
+	if (i == sizeof(units) / sizeof(units[0]))
+		return what;
+	if (v > UINT32_MAX / units[i].mult)
+		return "too long (the limit is 4294967295 seconds)";
+	*out = (uint32_t)(v * units[i].mult);
+	return NULL;
+}
+
 const char *parse_bytes(const char *s, uint32_t *out)
 {
 	const char *err = parse_scaled(s, byte_units,
@@ -194,6 +228,52 @@ const char *parse_name(const char *s)
 		return "names may only use A-Z a-z 0-9 _ . -";
 	if (n > SPLICER_NAME_MAX - 1)
 		return "name longer than 31 characters";
+	return NULL;
+}
+
+const char *parse_token_name(const char *s)
+{
+	size_t n;
+
+	if (!s || !*s)
+		return "empty name";
+	n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+		      "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		      "0123456789!#$%&'*+-.^_`|~");
+	if (s[n])
+		return "not a token: names may only use A-Z a-z 0-9 and "
+		       "! # $ % & ' * + - . ^ _ ` | ~ (RFC 6265)";
+	if (n > SPLICER_COOKIE_NAME_MAX - 1)
+		return "name longer than 63 characters";
+	return NULL;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+const char *parse_hex_key(const char *s, uint8_t out[16])
+{
+	uint8_t key[SPLICER_KEY_LEN];
+	size_t i;
+
+	if (!s || !*s)
+		return "missing key";
+	for (i = 0; s[i]; i++)
+		if (hex_digit(s[i]) < 0)
+			return "not a hex key (32 digits 0-9 a-f)";
+	if (i != 2 * SPLICER_KEY_LEN)
+		return "a key is exactly 32 hex digits (16 bytes)";
+	for (i = 0; i < SPLICER_KEY_LEN; i++)
+		key[i] = (uint8_t)(hex_digit(s[2 * i]) << 4 | hex_digit(s[2 * i + 1]));
+	memcpy(out, key, sizeof(key));
 	return NULL;
 }
 
@@ -290,5 +370,16 @@ char *format_duration(uint32_t ms, char *buf, size_t len)
 		snprintf(buf, len, "%us", ms / 1000);
 	else
 		snprintf(buf, len, "%ums", ms);
+	return buf;
+}
+
+char *format_seconds(uint32_t s, char *buf, size_t len)
+{
+	if (s && s % 3600 == 0)
+		snprintf(buf, len, "%uh", s / 3600);
+	else if (s && s % 60 == 0)
+		snprintf(buf, len, "%um", s / 60);
+	else
+		snprintf(buf, len, "%us", s);
 	return buf;
 }

@@ -29,11 +29,27 @@ const char *parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 /* "500ms", "10s", "2m", "1h" or a bare number of milliseconds. */
 const char *parse_duration_ms(const char *s, uint32_t *out);
 
+/*
+ * Persistence times, which the ABI carries in whole seconds: "90" (a bare
+ * number is seconds here), "90s", "2m", "1h", or "3000ms" when it is a
+ * whole number of seconds. Sub-second and fractional values are refused.
+ */
+const char *parse_duration_s(const char *s, uint32_t *out);
+
 /* "16384", "16k", "16K", "16KiB", "1m", "1M", "1MiB" (binary multiples). */
 const char *parse_bytes(const char *s, uint32_t *out);
 
 /* Object names: 1..31 bytes of [A-Za-z0-9_.-]. */
 const char *parse_name(const char *s);
+
+/*
+ * Cookie, header and query parameter names: 1..63 bytes of RFC 6265 token
+ * characters (A-Z a-z 0-9 and ! # $ % & ' * + - . ^ _ ` | ~).
+ */
+const char *parse_token_name(const char *s);
+
+/* A persistence key: exactly 32 hex digits, 16 bytes. */
+const char *parse_hex_key(const char *s, uint8_t out[16]);
 
 /* Keyword <-> enum tables; the parsers return NULL or a reason. */
 const char *parse_balance(const char *s, uint8_t *out);
@@ -58,5 +74,7 @@ const char *family_name(uint16_t family);
 char *format_addr(const struct addrport *ap, char *buf, size_t len);
 char *format_addrport(const struct addrport *ap, char *buf, size_t len);
 char *format_duration(uint32_t ms, char *buf, size_t len);
+/* Seconds as "0s", "90s", "2m", "1h": parse_duration_s reads it back. */
+char *format_seconds(uint32_t s, char *buf, size_t len);
 
 #endif

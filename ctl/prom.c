@@ -52,6 +52,16 @@ static const struct metric {
 #undef RESP
 	{ SPLICER_CNT_LOG_DROPS, "log_drops_total", "counter",
 	  "Decision log records dropped because a reader's socket was full", NULL, NULL },
+	{ SPLICER_CNT_PERSIST_HITS, "persist_hits_total", "counter",
+	  "Clients sent to the server they persist on", NULL, NULL },
+	{ SPLICER_CNT_PERSIST_NEW, "persist_new_total", "counter",
+	  "Persistence assigned to a new user", NULL, NULL },
+	{ SPLICER_CNT_PERSIST_REDISPATCH, "persist_redispatch_total", "counter",
+	  "Clients whose persisted server was unusable, sent to another", NULL, NULL },
+	{ SPLICER_CNT_PERSIST_INVALID, "persist_invalid_total", "counter",
+	  "Persistence tokens ignored as forged, altered or expired", NULL, NULL },
+	{ SPLICER_CNT_STICK_EVICTIONS, "stick_evictions_total", "counter",
+	  "Stick table entries evicted to make room", NULL, NULL },
 };
 
 /* One labelled object of a scope. */

@@ -10,6 +10,7 @@
 #include <netlink/attr.h>
 
 #include "output.h"
+#include "persistence.h"
 #include "subcommands.h"
 
 #define KW(n, t, a, f) { n, t, SPLICER_SVC_A_##a, offsetof(struct service, f), 0, UINT32_MAX, NULL }
@@ -93,6 +94,7 @@ static struct nla_policy svc_policy[SPLICER_SVC_A_MAX + 1] = {
 	[SPLICER_SVC_A_IDLE_TIMEOUT] = { .type = NLA_U32 },
 	[SPLICER_SVC_A_MAX_LINE] = { .type = NLA_U32 },
 	[SPLICER_SVC_A_MAX_HEADERS] = { .type = NLA_U32 },
+	[SPLICER_SVC_A_PERSIST] = { .type = NLA_NESTED },
 };
 
 static void get_name(const struct nlattr *a, char dst[SPLICER_NAME_MAX])
@@ -146,6 +148,11 @@ static int service_parse(const struct nlattr *nest, struct service *s)
 			return -EBADMSG;
 		SET(s, SPLICER_SVC_A_STATS);
 	}
+	if (tb[SPLICER_SVC_A_PERSIST]) {
+		if (persist_parse(tb[SPLICER_SVC_A_PERSIST], &s->persist))
+			return -EBADMSG;
+		SET(s, SPLICER_SVC_A_PERSIST);
+	}
 	return 0;
 }
 
@@ -181,7 +188,65 @@ int service_dump(struct nlx *nl, struct service_list *list)
 			service_reset, list, "service show");
 }
 
+int service_get(struct nlx *nl, const char *name, struct service *s,
+		const char *what)
+{
+	struct service_list list = { 0 };
+	struct service key = { 0 };
+	struct nl_msg *msg;
+	int err;
+
+	snprintf(key.name, sizeof(key.name), "%s", name);
+	msg = nlx_msg(nl, SPLICER_CMD_SERVICE_GET);
+	if (msg && service_put(msg, &key)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	err = nlx_doit(nl, msg, service_reply, &list, what);
+	if (!err && list.n != 1) {
+		fprintf(stderr, "splicerctl: %s: unexpected reply from the kernel\n",
+			what);
+		err = -EBADMSG;
+	}
+	if (!err)
+		*s = list.v[0];
+	LIST_FREE(&list);
+	return err;
+}
+
 /* ---- output ---------------------------------------------------------- */
+
+/* Persistence is shown when the module reports it and it is on. */
+static bool persist_on(const struct service *s)
+{
+	return HAS(s, SPLICER_SVC_A_PERSIST) &&
+	       HAS(&s->persist, SPLICER_PERSIST_A_MODE) &&
+	       s->persist.mode != SPLICER_PERSIST_NONE;
+}
+
+bool service_persist_line(const struct service *s, bool as_command)
+{
+	char words[PERSIST_WORDS_MAX];
+
+	if (!persist_on(s))
+		return false;
+	if (persist_format(&s->persist, as_command, words, sizeof(words))) {
+		if (as_command)
+			printf("persist %s %s\n", s->name, words);
+		else
+			printf("    persist %s\n", words);
+		return true;
+	}
+	if (as_command) {
+		/* Not a command this splicerctl can write: say so, don't guess. */
+		printf("# persist %s: %s\n", s->name, words);
+		fprintf(stderr, "splicerctl: warning: service \"%s\": persistence "
+			"not dumped: %s\n", s->name, words);
+	} else {
+		printf("    persist %s\n", words);
+	}
+	return true;
+}
 
 void service_print(const struct service *s, bool as_command)
 {
@@ -219,6 +284,8 @@ void service_print(const struct service *s, bool as_command)
 			if (HAS(s, u32s[i].attr))
 				json_uint(u32s[i].key,
 					  *(const uint32_t *)((const char *)s + u32s[i].off));
+		if (persist_on(s))
+			persist_print_json("persist", &s->persist, as_command);
 		if (HAS(s, SPLICER_SVC_A_STATS) && !as_command)
 			counters_print_json("stats", &s->stats);
 		json_close_object();
@@ -241,6 +308,8 @@ void service_print(const struct service *s, bool as_command)
 			printf(" %s %u", u32s[i].word, v);
 	}
 	putchar('\n');
+	/* In a dump the persist line is a command of its own, after this one. */
+	service_persist_line(s, as_command);
 	if (opts.stats && HAS(s, SPLICER_SVC_A_STATS) && !as_command)
 		counters_print_plain(&s->stats, "    ");
 }
@@ -320,7 +389,6 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 {
 	struct service_list list = { 0 };
 	struct service key = { 0 };
-	struct nl_msg *msg;
 	struct nlx *nl;
 	size_t i;
 	int err;
@@ -337,22 +405,13 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 		return EXIT_FAIL;
 
 	if (argc) {
+		struct service s;
 		char what[64];
 
 		snprintf(what, sizeof(what), "service show \"%s\"", key.name);
-		msg = nlx_msg(nl, SPLICER_CMD_SERVICE_GET);
-		if (msg && service_put(msg, &key)) {
-			nlmsg_free(msg);
-			msg = NULL;
-		}
-		err = nlx_doit(nl, msg, service_reply, &list, what);
-		if (!err && list.n != 1) {
-			fprintf(stderr, "splicerctl: %s: unexpected reply from the kernel\n",
-				what);
-			err = -EBADMSG;
-		}
+		err = service_get(nl, key.name, &s, what);
 		if (!err)
-			service_print(&list.v[0], false);
+			service_print(&s, false);
 	} else {
 		err = service_dump(nl, &list);
 		if (!err) {

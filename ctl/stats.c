@@ -40,7 +40,8 @@ int counters_parse(const struct nlattr *nest, struct counters *c)
 
 /*
  * Display order: traffic, failures, generated responses by status code,
- * the decision log, then any counter this tool does not know yet, by type.
+ * the decision log, persistence, then any counter this tool does not know
+ * yet, by type.
  * Plain output starts a new line at each group.
  */
 static const struct {
@@ -64,6 +65,11 @@ static const struct {
 	{ SPLICER_CNT_RESP_504, 2 },
 	{ SPLICER_CNT_RESP_505, 2 },
 	{ SPLICER_CNT_LOG_DROPS, 3 },
+	{ SPLICER_CNT_PERSIST_HITS, 4 },
+	{ SPLICER_CNT_PERSIST_NEW, 4 },
+	{ SPLICER_CNT_PERSIST_REDISPATCH, 4 },
+	{ SPLICER_CNT_PERSIST_INVALID, 4 },
+	{ SPLICER_CNT_STICK_EVICTIONS, 4 },
 };
 
 /* The present counters of c in display order; returns how many. */
@@ -85,7 +91,7 @@ static size_t display_order(const struct counters *c, unsigned int *types,
 	for (t = 0; t < COUNTERS_MAX; t++) {
 		if (left & (1ull << t)) {
 			types[n] = t;
-			groups[n++] = 4;
+			groups[n++] = 5;
 		}
 	}
 	return n;

@@ -41,6 +41,13 @@ struct cmd {
 int dispatch(const char *object, const struct cmd *cmds, size_t n,
 	     int argc, char **argv);
 void print_usages(FILE *f, const struct cmd *cmds, size_t n);
+/*
+ * For objects addressed by a name first ("persist web cookie ..."): run the
+ * command named by argv[1] ("show" when there is none) with argv[0] the
+ * name and argv[1] the command word, both still in argv.
+ */
+int dispatch_named(const char *object, const struct cmd *cmds, size_t n,
+		   int argc, char **argv);
 
 /* Print "splicerctl: <message>" and "Usage: splicerctl <usage>" to stderr. */
 __attribute__((format(printf, 2, 3)))
@@ -93,6 +100,10 @@ extern const struct cmd pool_cmds[];
 extern const size_t pool_ncmds;
 extern const struct cmd server_cmds[];
 extern const size_t server_ncmds;
+extern const struct cmd persist_cmds[];
+extern const size_t persist_ncmds;
+extern const struct cmd stick_cmds[];
+extern const size_t stick_ncmds;
 extern const struct cmd stats_cmds[];
 extern const size_t stats_ncmds;
 extern const struct cmd dump_cmds[];
@@ -102,6 +113,9 @@ extern const size_t log_ncmds;
 
 /* Shared between objects (service.c, server.c, stats.c). */
 int service_dump(struct nlx *nl, struct service_list *list);
+/* One service by name (SERVICE_GET doit) into *s; 0 or a negative errno (printed). */
+int service_get(struct nlx *nl, const char *name, struct service *s,
+		const char *what);
 int server_dump(struct nlx *nl, const char *pool, struct server_list *list);
 int pool_dump(struct nlx *nl, struct pool_list *list);
 /*
@@ -112,6 +126,13 @@ int pool_dump(struct nlx *nl, struct pool_list *list);
 void service_print(const struct service *s, bool as_command);
 void pool_print(const struct pool *p, bool as_command);
 void server_print(const struct server *s, bool as_command);
+/*
+ * The persistence of s in plain text, when it is on: with as_command the
+ * line "persist NAME MODE ..." (or a comment saying why it cannot be
+ * written), else an indented "persist MODE ..." line. Returns whether a
+ * line was printed.
+ */
+bool service_persist_line(const struct service *s, bool as_command);
 /* 0 if pool 'name' exists, else a negative errno (printed). */
 int pool_check(struct nlx *nl, const char *name);
 int counters_parse(const struct nlattr *nest, struct counters *c);

@@ -2,8 +2,9 @@
 /*
  * Unit tests for the extended-ACK decoding in ctl/nl.c: ACKs and errors
  * with and without NETLINK_CAP_ACK, NLMSG_DONE status, the attribute named
- * by an offset into our own request, missing attributes, policy ranges,
- * and malformed TLVs. Messages are built by hand as the kernel lays them
+ * by an offset into our own request (also inside the PERSIST nest of a
+ * service and in a STICK nest), missing attributes, policy ranges, and
+ * malformed TLVs. Messages are built by hand as the kernel lays them
  * out (net/netlink/af_netlink.c: netlink_ack, netlink_dump_done).
  */
 #include <errno.h>
@@ -348,6 +349,100 @@ static void test_ack_and_done(void)
 		      "(splicerctl needs CAP_NET_ADMIN)"), "line \"%s\"", line);
 }
 
+/*
+ * Offsets inside the PERSIST nest of a SERVICE_SET and inside a STICK_NEW
+ * are named too, and a missing attribute of the PERSIST nest.
+ */
+static void test_nested(void)
+{
+	struct nlattr *svc, *persist, *stick, *a;
+	uint32_t off_persist = 0, off_maxidle = 0, off_key = 0, off_sk = 0, off_idle = 0;
+	struct nl_msg *m = nlmsg_alloc();
+	struct nlmsghdr *r;
+	struct nlx_ext ext;
+	char name[32], out[512];
+	int rem;
+
+	genlmsg_put(m, 1, 7, 0x20, 0, 0, SPLICER_CMD_SERVICE_SET, 1);
+	svc = nla_nest_start(m, NLA_F_NESTED | SPLICER_A_SERVICE);
+	nla_put_string(m, SPLICER_SVC_A_NAME, "web");
+	persist = nla_nest_start(m, NLA_F_NESTED | SPLICER_SVC_A_PERSIST);
+	nla_put_u8(m, SPLICER_PERSIST_A_MODE, SPLICER_PERSIST_COOKIE);
+	nla_put_u32(m, SPLICER_PERSIST_A_MAXIDLE, 7);
+	nla_put(m, SPLICER_PERSIST_A_KEY, 16, "0123456789abcdef");
+	nla_nest_end(m, persist);
+	nla_nest_end(m, svc);
+	r = nlmsg_hdr(m);
+	off_persist = (uint32_t)((uint8_t *)persist - (uint8_t *)r);
+	nla_for_each_nested(a, persist, rem) {
+		if (nla_type(a) == SPLICER_PERSIST_A_MAXIDLE)
+			off_maxidle = (uint32_t)((uint8_t *)a - (uint8_t *)r);
+		if (nla_type(a) == SPLICER_PERSIST_A_KEY)
+			off_key = (uint32_t)((uint8_t *)a - (uint8_t *)r);
+	}
+	nlx_attr_at(r, r->nlmsg_len, off_persist, name, sizeof(name));
+	CHECK(!strcmp(name, "PERSIST"), "persist: \"%s\"", name);
+	nlx_attr_at(r, r->nlmsg_len, off_maxidle, name, sizeof(name));
+	CHECK(!strcmp(name, "MAXIDLE"), "maxidle: \"%s\"", name);
+	nlx_attr_at(r, r->nlmsg_len, off_key, name, sizeof(name));
+	CHECK(!strcmp(name, "KEY"), "key: \"%s\"", name);
+	nlx_attr_at(r, r->nlmsg_len, off_key + 6, name, sizeof(name));
+	CHECK(!*name, "inside KEY's data named \"%s\"", name);
+	nlx_attr_in(r, r->nlmsg_len, off_persist, SPLICER_PERSIST_A_NAME, name, sizeof(name));
+	CHECK(!strcmp(name, "NAME"), "missing in persist: \"%s\"", name);
+	nlx_attr_in(r, r->nlmsg_len, off_persist, 99, name, sizeof(name));
+	CHECK(!strcmp(name, "#99"), "unknown in persist: \"%s\"", name);
+
+	/* The whole line, as splicerctl prints it. */
+	memset(&ext, 0, sizeof(ext));
+	ext.error = -ERANGE;
+	snprintf(ext.msg, sizeof(ext.msg), "splicer: out of range 60 s - 30 d");
+	ext.has_offs = true;
+	ext.offs = off_maxidle;
+	nlx_format_error(&ext, r, r->nlmsg_len, "persist \"web\" cookie", out, sizeof(out));
+	CHECK(!strcmp(out, "persist \"web\" cookie: out of range 60 s - 30 d "
+		      "(attribute MAXIDLE): Numerical result out of range"), "line \"%s\"", out);
+	memset(&ext, 0, sizeof(ext));
+	ext.error = -EINVAL;
+	ext.has_miss_type = ext.has_miss_nest = true;
+	ext.miss_type = SPLICER_PERSIST_A_MODE;
+	ext.miss_nest = off_persist;
+	nlx_format_error(&ext, r, r->nlmsg_len, "persist \"web\" key", out, sizeof(out));
+	CHECK(!strcmp(out, "persist \"web\" key (missing attribute MODE): Invalid argument"),
+	      "line \"%s\"", out);
+	nlmsg_free(m);
+
+	m = nlmsg_alloc();
+	genlmsg_put(m, 1, 8, 0x20, 0, 0, SPLICER_CMD_STICK_NEW, 1);
+	stick = nla_nest_start(m, NLA_F_NESTED | SPLICER_A_STICK);
+	nla_put_string(m, SPLICER_STICK_A_SERVICE, "web");
+	nla_put_u8(m, SPLICER_STICK_A_KIND, SPLICER_STICK_SESSION);
+	nla_put(m, SPLICER_STICK_A_KEY, 3, "abc");
+	nla_put_string(m, SPLICER_STICK_A_SERVER, "s1");
+	nla_put_u32(m, SPLICER_STICK_A_IDLE, 5);
+	nla_nest_end(m, stick);
+	r = nlmsg_hdr(m);
+	nla_for_each_nested(a, stick, rem) {
+		if (nla_type(a) == SPLICER_STICK_A_KEY)
+			off_sk = (uint32_t)((uint8_t *)a - (uint8_t *)r);
+		if (nla_type(a) == SPLICER_STICK_A_IDLE)
+			off_idle = (uint32_t)((uint8_t *)a - (uint8_t *)r);
+	}
+	nlx_attr_at(r, r->nlmsg_len, (uint32_t)((uint8_t *)stick - (uint8_t *)r),
+		    name, sizeof(name));
+	CHECK(!strcmp(name, "STICK"), "stick: \"%s\"", name);
+	nlx_attr_at(r, r->nlmsg_len, off_sk, name, sizeof(name));
+	CHECK(!strcmp(name, "KEY"), "stick key: \"%s\"", name);
+	nlx_attr_at(r, r->nlmsg_len, off_idle, name, sizeof(name));
+	CHECK(!strcmp(name, "IDLE"), "stick idle: \"%s\"", name);
+	nlx_attr_in(r, r->nlmsg_len, (uint32_t)((uint8_t *)stick - (uint8_t *)r),
+		    SPLICER_STICK_A_SERVER, name, sizeof(name));
+	CHECK(!strcmp(name, "SERVER"), "missing in stick: \"%s\"", name);
+	nlx_attr_in(r, r->nlmsg_len, 0, SPLICER_A_STICK, name, sizeof(name));
+	CHECK(!strcmp(name, "STICK"), "missing top-level STICK: \"%s\"", name);
+	nlmsg_free(m);
+}
+
 static void test_malformed(void)
 {
 	struct nlx_ext ext;
@@ -418,6 +513,7 @@ int main(void)
 	test_missing();
 	test_policy();
 	test_ack_and_done();
+	test_nested();
 	test_malformed();
 	nlmsg_free(req);
 	printf("%d passed, %d failed\n", passed, failed);

@@ -110,6 +110,16 @@ static void test_counter_names(void)
 	      "resp_501");
 	CHECK(!strcmp(counter_name(SPLICER_CNT_RESP_505, buf, sizeof(buf)), "resp_505"),
 	      "resp_505");
+	CHECK(!strcmp(counter_name(SPLICER_CNT_PERSIST_HITS, buf, sizeof(buf)),
+		      "persist_hits"), "persist_hits");
+	CHECK(!strcmp(counter_name(SPLICER_CNT_PERSIST_NEW, buf, sizeof(buf)),
+		      "persist_new"), "persist_new");
+	CHECK(!strcmp(counter_name(SPLICER_CNT_PERSIST_REDISPATCH, buf, sizeof(buf)),
+		      "persist_redispatch"), "persist_redispatch");
+	CHECK(!strcmp(counter_name(SPLICER_CNT_PERSIST_INVALID, buf, sizeof(buf)),
+		      "persist_invalid"), "persist_invalid");
+	CHECK(!strcmp(counter_name(SPLICER_CNT_STICK_EVICTIONS, buf, sizeof(buf)),
+		      "stick_evictions"), "stick_evictions");
 	{
 		char want[16], other[16];
 		unsigned int t;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests for ctl/parse.c: addresses (with IPv6 brackets), ports,
- * durations, sizes, numbers and names, including overflow at every limit.
+ * durations (milliseconds, and the whole seconds of persistence), sizes,
+ * numbers, object names, cookie/header names and hex keys, including
+ * overflow at every limit.
  * Run by "make -C ctl test"; exits non-zero if any check fails.
  */
 #include <arpa/inet.h>
@@ -205,6 +207,147 @@ static void test_duration(void)
 	dur_bad("10ms ", "not a duration");
 }
 
+static void secs_ok(const char *s, uint32_t want)
+{
+	uint32_t v = 12345;
+	const char *err = parse_duration_s(s, &v);
+
+	CHECK(!err && v == want, "parse_duration_s(\"%s\") = %u (%s), want %u",
+	      s, v, err ? err : "ok", want);
+}
+
+static void secs_bad(const char *s, const char *want_reason)
+{
+	uint32_t v = 12345;
+	const char *err = parse_duration_s(s, &v);
+
+	CHECK(err && v == 12345, "parse_duration_s(\"%s\") accepted", s ? s : "(null)");
+	if (err && want_reason)
+		CHECK(strstr(err, want_reason), "\"%s\": reason \"%s\"", s, err);
+}
+
+static void test_duration_s(void)
+{
+	char buf[DURATION_STR_MAX];
+	static const uint32_t back[] = { 0, 1, 59, 60, 61, 90, 3599, 3600, 5400, 86400,
+					 4294967295u, 4294965600u };
+	size_t i;
+
+	secs_ok("90", 90);		/* a bare number is seconds here */
+	secs_ok("0", 0);
+	secs_ok("0s", 0);
+	secs_ok("0ms", 0);
+	secs_ok("10s", 10);
+	secs_ok("2m", 120);
+	secs_ok("1h", 3600);
+	secs_ok("1000ms", 1);
+	secs_ok("3000ms", 3);
+	secs_ok("4294967295", UINT32_MAX);
+	secs_ok("4294967295s", UINT32_MAX);
+	secs_ok("4294967295000ms", UINT32_MAX);
+	secs_ok("71582788m", 4294967280u);
+	secs_ok("1193046h", 4294965600u);
+	secs_ok("007s", 7);
+
+	secs_bad("500ms", "less than a second");
+	secs_bad("1ms", "less than a second");
+	secs_bad("1500ms", "whole number of seconds");
+	secs_bad("1001ms", "whole number of seconds");
+	secs_bad("4294967296", "too long");
+	secs_bad("4294967296s", "too long");
+	secs_bad("4294967296000ms", "too long");
+	secs_bad("71582789m", "too long");
+	secs_bad("1193047h", "too long");
+	secs_bad("99999999999999999999999", "too long");
+	secs_bad("1.5s", "not a duration");
+	secs_bad("1d", "not a duration");
+	secs_bad("10S", "not a duration");
+	secs_bad("10 s", "not a duration");
+	secs_bad("-1", "not a duration");
+	secs_bad("+1", "not a duration");
+	secs_bad("", "not a duration");
+	secs_bad("s", "not a duration");
+	secs_bad("ms", "not a duration");
+	secs_bad("10msx", "not a duration");
+	secs_bad("10sms", "not a duration");
+	secs_bad(NULL, NULL);
+
+	for (i = 0; i < sizeof(back) / sizeof(back[0]); i++) {
+		uint32_t v = 1;
+
+		format_seconds(back[i], buf, sizeof(buf));
+		CHECK(!parse_duration_s(buf, &v) && v == back[i],
+		      "format_seconds(%u) = \"%s\" reads back as %u", back[i], buf, v);
+	}
+	CHECK(!strcmp(format_seconds(0, buf, sizeof(buf)), "0s"), "0: %s", buf);
+	CHECK(!strcmp(format_seconds(90, buf, sizeof(buf)), "90s"), "90: %s", buf);
+	CHECK(!strcmp(format_seconds(120, buf, sizeof(buf)), "2m"), "120: %s", buf);
+	CHECK(!strcmp(format_seconds(5400, buf, sizeof(buf)), "90m"), "5400: %s", buf);
+	CHECK(!strcmp(format_seconds(7200, buf, sizeof(buf)), "2h"), "7200: %s", buf);
+	CHECK(!strcmp(format_seconds(UINT32_MAX, buf, sizeof(buf)), "4294967295s"),
+	      "max: %s", buf);
+}
+
+static void test_token_names(void)
+{
+	char n63[64], n64[65];
+
+	memset(n63, 'c', 63);
+	n63[63] = '\0';
+	memset(n64, 'c', 64);
+	n64[64] = '\0';
+	CHECK(!parse_token_name("SPLICERID"), "SPLICERID");
+	CHECK(!parse_token_name("JSESSIONID"), "JSESSIONID");
+	CHECK(!parse_token_name("X-User"), "X-User");
+	CHECK(!parse_token_name("!#$%&'*+-.^_`|~09AZaz"), "every token special");
+	CHECK(!parse_token_name("a"), "one byte");
+	CHECK(!parse_token_name(n63), "63 bytes");
+	CHECK(parse_token_name(n64) && strstr(parse_token_name(n64), "63"),
+	      "64 bytes accepted");
+	CHECK(parse_token_name("") && strstr(parse_token_name(""), "empty"), "empty");
+	CHECK(parse_token_name(NULL), "NULL accepted");
+	{
+		/* RFC 6265 separators, controls, space, DEL, non-ASCII. */
+		static const char *const bad[] = {
+			"a;b", "a=b", "a,b", "a b", "a\tb", "a\"b", "a(b", "a)b",
+			"a<b", "a>b", "a@b", "a:b", "a\\b", "a/b", "a[b", "a]b",
+			"a?b", "a{b", "a}b", "a\x7f", "a\x01", "caf\xc3\xa9",
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			CHECK(parse_token_name(bad[i]) &&
+			      strstr(parse_token_name(bad[i]), "token"),
+			      "token name \"%s\" accepted", bad[i]);
+	}
+}
+
+static void test_hex_key(void)
+{
+	static const uint8_t want[16] = {
+		0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+		0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
+	};
+	uint8_t key[16];
+
+	memset(key, 0x5a, sizeof(key));
+	CHECK(!parse_hex_key("00112233445566778899aabbccddeeff", key) &&
+	      !memcmp(key, want, 16), "lower case");
+	memset(key, 0x5a, sizeof(key));
+	CHECK(!parse_hex_key("00112233445566778899AABBCCDDEEFF", key) &&
+	      !memcmp(key, want, 16), "upper case");
+	memset(key, 0x5a, sizeof(key));
+	CHECK(parse_hex_key("00112233445566778899aabbccddeef", key) && key[0] == 0x5a,
+	      "31 digits accepted");
+	CHECK(parse_hex_key("00112233445566778899aabbccddeeff0", key), "33 digits");
+	CHECK(parse_hex_key("00112233445566778899aabbccddeefg", key) && key[0] == 0x5a,
+	      "g accepted");
+	CHECK(parse_hex_key("0x112233445566778899aabbccddeeff", key), "0x accepted");
+	CHECK(parse_hex_key(" 0112233445566778899aabbccddeeff", key), "space accepted");
+	CHECK(parse_hex_key("", key), "empty accepted");
+	CHECK(parse_hex_key(NULL, key), "NULL accepted");
+}
+
 static void bytes_ok(const char *s, uint32_t want)
 {
 	uint32_t v = 0;
@@ -346,6 +489,9 @@ int main(void)
 	test_addrport();
 	test_u32();
 	test_duration();
+	test_duration_s();
+	test_token_names();
+	test_hex_key();
 	test_bytes();
 	test_names();
 	test_enums();

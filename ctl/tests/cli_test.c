@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The command line of ./splicerctl for persist and stick, run as a program
+ * (from ctl/, as "make test" and "make check" run it): every usage error
+ * exits 2 with its reason and the command's usage line before any netlink
+ * I/O; every valid form gets past parsing, which "-n /nonexistent" shows
+ * without touching any kernel (the namespace cannot be entered: exit 1);
+ * stick import names the bad line of a file or of standard input and sends
+ * nothing; a batch with a bad persist or stick line changes nothing.
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int passed, failed;
+
+#define CHECK(cond, ...) \
+	do { \
+		if (cond) { \
+			passed++; \
+		} else { \
+			failed++; \
+			printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+			printf(__VA_ARGS__); \
+			putchar('\n'); \
+		} \
+	} while (0)
+
+#define CTL "./splicerctl"
+#define NONS "/nonexistent/netns"
+#define KEY "00112233445566778899aabbccddeeff"
+
+static char dir[] = "/tmp/splicerctl-cli-XXXXXX";
+static char out[65536], err[65536];
+
+static void slurp(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+	ssize_t r;
+
+	while (n + 1 < size && (r = read(fd, buf + n, size - 1 - n)) > 0)
+		n += (size_t)r;
+	buf[n] = '\0';
+}
+
+/* Run splicerctl with argv (NULL-terminated) and 'in' on stdin: exit status. */
+static int run_argv(const char *in, char *const argv[])
+{
+	char pout[64], perr[64], pin[64];
+	int fo, fe, fi, status;
+	pid_t pid;
+
+	snprintf(pout, sizeof(pout), "%s/out", dir);
+	snprintf(perr, sizeof(perr), "%s/err", dir);
+	snprintf(pin, sizeof(pin), "%s/in", dir);
+	fi = open(pin, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (in && write(fi, in, strlen(in)) < 0)
+		perror("write");
+	lseek(fi, 0, SEEK_SET);
+	fo = open(pout, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	fe = open(perr, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	pid = fork();
+	if (!pid) {
+		dup2(fi, 0);
+		dup2(fo, 1);
+		dup2(fe, 2);
+		execv(CTL, argv);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	lseek(fo, 0, SEEK_SET);
+	lseek(fe, 0, SEEK_SET);
+	slurp(fo, out, sizeof(out));
+	slurp(fe, err, sizeof(err));
+	close(fi);
+	close(fo);
+	close(fe);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* run(in, "word", ..., NULL) */
+static int run(const char *in, ...)
+{
+	char *argv[64];
+	va_list ap;
+	int n = 0;
+
+	argv[n++] = CTL;
+	va_start(ap, in);
+	while (n < 63 && (argv[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	return run_argv(in, argv);
+}
+
+/* The words of 'line' after "splicerctl": exit 2, err has each of the strings. */
+static int run_line(const char *in, const char *line)
+{
+	char copy[1024], *argv[64], *save = NULL, *w;
+	int n = 0;
+
+	snprintf(copy, sizeof(copy), "%s", line);
+	argv[n++] = CTL;
+	for (w = strtok_r(copy, " ", &save); w && n < 63; w = strtok_r(NULL, " ", &save))
+		argv[n++] = w;
+	argv[n] = NULL;
+	return run_argv(in, argv);
+}
+
+static void usage(const char *line, const char *reason, const char *usage_line)
+{
+	int rc = run_line(NULL, line);
+	char want[512];
+
+	CHECK(rc == 2, "\"%s\": exit %d, want 2\n%s", line, rc, err);
+	CHECK(strstr(err, reason), "\"%s\": stderr lacks \"%s\":\n%s", line, reason, err);
+	snprintf(want, sizeof(want), "Usage: splicerctl %s", usage_line);
+	CHECK(strstr(err, want), "\"%s\": stderr lacks \"%s\":\n%s", line, want, err);
+	CHECK(!*out, "\"%s\": stdout \"%s\"", line, out);
+}
+
+/* Parsed fine: the run got as far as entering the network namespace. */
+static void parses(const char *line)
+{
+	char full[1024];
+	int rc;
+
+	snprintf(full, sizeof(full), "-n " NONS " %s", line);
+	rc = run_line(NULL, full);
+	CHECK(rc == 1 && strstr(err, "network namespace \"" NONS "\""),
+	      "\"%s\": exit %d\n%s", line, rc, err);
+}
+
+static const char *file(const char *name, const char *text)
+{
+	static char path[8][128];
+	static int i;
+	char *p = path[i++ % 8];
+	FILE *f;
+
+	snprintf(p, 128, "%s/%s", dir, name);
+	f = fopen(p, "w");
+	fputs(text, f);
+	fclose(f);
+	return p;
+}
+
+#define COOKIE_USAGE "persist SERVICE cookie [name NAME]"
+#define HASH_USAGE "persist SERVICE hash { source"
+
+static void test_persist(void)
+{
+	static const char *const good[] = {
+		"persist web off",
+		"persist web off key " KEY,
+		"persist web cookie",
+		"persist web cookie name SID indirect nocache secure strict maxidle 30m "
+		"maxlife 12h key " KEY,
+		"persist web cookie maxidle 90 maxlife 2000ms",
+		"persist web prefix name JSESSIONID secure strict maxidle 1h maxlife 1h",
+		"persist web learn name PHPSESSID timeout 2h size 100000 strict key " KEY,
+		"persist web source mask4 24 mask6 48 timeout 10m size 1000 strict",
+		"persist web hash source mask4 16 mask6 56 strict",
+		"persist web hash header X-User strict",
+		"persist web hash cookie SID",
+		"persist web hash param uid key " KEY,
+		"persist web key " KEY,
+		"persist web show",
+		"persist web",
+		"persist web list",
+		"-j persist web show",
+	};
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		parses(good[i]);
+
+	rc = run(NULL, "persist", NULL);
+	CHECK(rc == 2 && strstr(err, "persist: missing the name") &&
+	      strstr(err, "splicerctl persist SERVICE key HEX"), "persist alone: %d\n%s", rc, err);
+	rc = run(NULL, "persist", "help", NULL);
+	CHECK(rc == 0 && strstr(out, "splicerctl persist SERVICE off [key HEX]\n") &&
+	      strstr(out, "splicerctl persist SERVICE [show]\n") &&
+	      strstr(out, "(DUR: whole seconds, a bare number is seconds)"),
+	      "persist help: %d\n%s", rc, out);
+	rc = run(NULL, "persist", "web", "bogus", NULL);
+	CHECK(rc == 2 && strstr(err, "unknown persist command \"bogus\"") &&
+	      strstr(err, "splicerctl persist SERVICE cookie"), "bogus: %d\n%s", rc, err);
+
+	usage("persist bad/name cookie", "SERVICE \"bad/name\": names may only use",
+	      COOKIE_USAGE);
+	usage("persist web cookie name a;b", "name \"a;b\": not a token", COOKIE_USAGE);
+	usage("persist web cookie maxidle 500ms", "less than a second", COOKIE_USAGE);
+	usage("persist web cookie maxidle 1500ms", "not a whole number of seconds",
+	      COOKIE_USAGE);
+	usage("persist web cookie timeout 1h", "\"timeout\" is not an option of cookie",
+	      COOKIE_USAGE);
+	usage("persist web cookie key 0011", "exactly 32 hex digits", COOKIE_USAGE);
+	usage("persist web prefix indirect", "not an option of prefix",
+	      "persist SERVICE prefix [name NAME]");
+	usage("persist web learn size 0", "must be at least 1",
+	      "persist SERVICE learn [name NAME]");
+	usage("persist web source mask6 129", "1..128", "persist SERVICE source [mask4 BITS]");
+	usage("persist web hash", "missing what to hash", HASH_USAGE);
+	usage("persist web hash header", "hash header needs a NAME", HASH_USAGE);
+	usage("persist web off strict", "not an option of off", "persist SERVICE off [key HEX]");
+	usage("persist web key", "missing HEX", "persist SERVICE key HEX");
+	usage("persist web key " KEY " strict", "unexpected argument \"strict\"",
+	      "persist SERVICE key HEX");
+	usage("persist web show extra", "unexpected argument \"extra\"", "persist SERVICE [show]");
+}
+
+static void test_stick(void)
+{
+	const char *good = file("good", "# from stick export\n"
+				"session abc s1 42\n"
+				"source 198.18.0.0/24 s2 3600\n"
+				"\n"
+				"source 2001:db8::/48 s3 0\n");
+	const char *bad = file("bad", "session abc s1 42\n"
+			       "session def s1 7\n"
+			       "source 198.18.0.1/24 s2 3600\n"
+			       "session ghi s1\n");
+	char line[512];
+	int rc;
+
+	parses("stick show web");
+	parses("stick list web");
+	parses("-j stick show web");
+	parses("stick flush web");
+	parses("stick export web");
+	snprintf(line, sizeof(line), "stick import web %s", good);
+	parses(line);
+	rc = run("session abc s1 42\n", "-n", NONS, "stick", "import", "web", NULL);
+	CHECK(rc == 1 && strstr(err, "network namespace"), "import stdin: %d\n%s", rc, err);
+	rc = run("session abc s1 42\n", "-n", NONS, "stick", "import", "web", "-", NULL);
+	CHECK(rc == 1 && strstr(err, "network namespace"), "import -: %d\n%s", rc, err);
+
+	usage("stick", "missing SERVICE", "stick show SERVICE");
+	usage("stick show", "missing SERVICE", "stick show SERVICE");
+	usage("stick show web extra", "unexpected argument \"extra\"", "stick show SERVICE");
+	usage("stick show bad/name", "SERVICE \"bad/name\"", "stick show SERVICE");
+	usage("stick flush", "missing SERVICE", "stick flush SERVICE");
+	usage("stick flush web x", "unexpected argument", "stick flush SERVICE");
+	usage("stick export", "missing SERVICE", "stick export SERVICE");
+	usage("-j stick export web", "-j cannot be combined with export",
+	      "stick export SERVICE");
+	usage("stick import", "missing SERVICE", "stick import SERVICE [FILE|-]");
+	usage("stick import web a b", "unexpected argument \"b\"",
+	      "stick import SERVICE [FILE|-]");
+	rc = run(NULL, "stick", "bogus", "web", NULL);
+	CHECK(rc == 2 && strstr(err, "unknown stick command \"bogus\""), "bogus: %d\n%s",
+	      rc, err);
+
+	/* The first bad line is named; nothing is sent (no netns error). */
+	rc = run(NULL, "-n", NONS, "stick", "import", "web", bad, NULL);
+	snprintf(line, sizeof(line), "%s:3: source \"198.18.0.1/24\": bits set past the "
+		 "prefix length; nothing was imported", bad);
+	CHECK(rc == 2 && strstr(err, line) && !strstr(err, "network namespace"),
+	      "bad file: %d\n%s", rc, err);
+	rc = run("session ok s1 1\nsession k s1 1.5\n", "-n", NONS, "stick", "import", "web",
+		 NULL);
+	CHECK(rc == 2 && strstr(err, "<stdin>:2: idle \"1.5\": not a duration") &&
+	      !strstr(err, "network namespace"), "bad stdin: %d\n%s", rc, err);
+	rc = run(NULL, "stick", "import", "web", "/nonexistent/file", NULL);
+	CHECK(rc == 1 && strstr(err, "/nonexistent/file: No such file"), "no file: %d\n%s",
+	      rc, err);
+}
+
+static void test_batch(void)
+{
+	const char *bad = file("bad2", "session ghi s1\n");
+	char text[512];
+	int rc;
+
+	/* A bad line anywhere: exit 2 before the first line runs. */
+	rc = run(NULL, "-n", NONS, "-b",
+		 file("b1", "persist web cookie name SID\n"
+		      "persist web cookie maxidle 500ms\n"), NULL);
+	CHECK(rc == 2 && strstr(err, "b1:2: in \"persist web cookie maxidle 500ms\"; "
+				"nothing was changed") && !strstr(err, "network namespace"),
+	      "batch: %d\n%s", rc, err);
+	snprintf(text, sizeof(text), "stick flush web\nstick import web %s\n", bad);
+	rc = run(NULL, "-n", NONS, "-b", file("b2", text), NULL);
+	CHECK(rc == 2 && strstr(err, "bad2:1:") && strstr(err, "nothing was changed") &&
+	      !strstr(err, "network namespace"), "batch import: %d\n%s", rc, err);
+
+	/* All good: the check pass is silent, the run stops at the namespace. */
+	rc = run(NULL, "-n", NONS, "-b",
+		 file("b3", "persist web cookie name SID maxidle 1h\n"
+		      "persist web key " KEY "\n"
+		      "stick show web\n"), NULL);
+	CHECK(rc == 1 && strstr(err, "network namespace"), "good batch: %d\n%s", rc, err);
+
+	/* The help lists both objects. */
+	rc = run(NULL, "help", NULL);
+	CHECK(rc == 0 && strstr(out, "splicerctl persist SERVICE hash") &&
+	      strstr(out, "splicerctl stick import SERVICE [FILE|-]") &&
+	      strstr(out, "persist: whole seconds"), "help: %d\n%s", rc, out);
+	rc = run(NULL, "bogus", NULL);
+	CHECK(rc == 2 && strstr(err, "persist | stick"), "short usage: %d\n%s", rc, err);
+}
+
+int main(void)
+{
+	char cmd[128];
+
+	if (access(CTL, X_OK)) {
+		printf("FAIL: %s not built (run from ctl/ after make)\n", CTL);
+		return 1;
+	}
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_persist();
+	test_stick();
+	test_batch();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd))
+		printf("warning: %s left behind\n", dir);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
