@@ -458,6 +458,12 @@ bool persist_format(const struct persist *p, bool as_command, char *buf,
 		if (HAS(p, SPLICER_PERSIST_A_NAME) && *p->name)
 			add(buf, len, " name %s", p->name);
 	}
+	if (as_command && HAS(p, SPLICER_PERSIST_A_NAME) && strchr(p->name, '#')) {
+		/* A batch line ends at '#': it would set another name. */
+		snprintf(buf, len, "the name \"%s\" has a '#', which starts a comment "
+			 "in a batch file", p->name);
+		return false;
+	}
 	if (p->mode == SPLICER_PERSIST_SOURCE) {
 		add_u(buf, len, p, SPLICER_PERSIST_A_MASK4, "mask4", p->mask4);
 		add_u(buf, len, p, SPLICER_PERSIST_A_MASK6, "mask6", p->mask6);

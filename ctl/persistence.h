@@ -48,7 +48,8 @@ const char *hash_key_name(uint8_t key);
  * it); else the read-only key-id, keys and entries follow, and flags the
  * mode does not take are shown too. Returns false when no such command can
  * be written (a mode or hash key unknown to this tool, a hash key without
- * its name); buf then says why.
+ * its name, a name with a '#', which a batch file would take for a
+ * comment); buf then says why.
  */
 #define PERSIST_WORDS_MAX 256
 bool persist_format(const struct persist *p, bool as_command, char *buf,
