@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers of the persistence selftests (persist_*.sh), sourced after lib.sh:
+#
+#     . "${SPLICER_TOP:-$(dirname "$0")/..}/selftests/lib.sh"
+#     . "$SPLICER_TOP/selftests/lib/persist.sh"
+#
+# - carts_start [-n NS] [-c COOKIE] NAME=ADDR:PORT...: the cart application
+#   (selftests/lib/cartapp.py), one process serving every NAME, in NS
+#   (default srv); its pid in CART_PID. NAME's log is $T/NAME.log, in
+#   backend.py's format (backend_requests and backend_conns count it).
+# - cart PORT ARGS...: selftests/lib/cartclient.py against $LB_IP:PORT from
+#   the client namespace; prints its JSON (see cartclient.py).
+# - plog_start PORT: `splicerctl -j log` in the lb namespace, into $PLOG,
+#   returning once it receives (requests to $LB_IP:PORT until a record of
+#   them shows up); plog_persist CLIENT_PORT: the "persist" field of the
+#   request record of that client port (waits for it; "MISSING" if there is
+#   none, "ERROR..." if there are several); plog_rec CLIENT_PORT: the record.
+# - pstat COUNTER: a counter of `splicerctl -j stats`.
+# - TOKEN_RE: what a token looks like (42 lower-case hex digits).
+# - cookie_of SET-COOKIE: the value of a Set-Cookie ("N=V; attrs": V).
+
+TOKEN_RE='[0-9a-f]{42}'
+PLOG=$T/persist-log.jsonl
+CART_PID=
+
+carts_start() {
+	local ns=$NS_SRV cookie=JSESSIONID spec args=() tag
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		-n) ns=$2; shift 2 ;;
+		-c) cookie=$2; shift 2 ;;
+		*) break ;;
+		esac
+	done
+	for spec in "$@"; do
+		args+=(--serve "$spec")
+		: >>"$T/${spec%%=*}.log"
+	done
+	tag=cartapp-$RANDOM
+	bg ip netns exec "$ns" $PY "$LIB/cartapp.py" "${args[@]}" --cookie "$cookie" \
+		--log-dir "$T" --ready "$T/$tag.ready" 2>>"$T/$tag.err"
+	CART_PID=$BG_PID
+	wait_until "cartapp ready" 600 0.05 test -e "$T/$tag.ready" ||
+		fail "cartapp $* did not start: $(cat "$T/$tag.err")"
+}
+
+# nginx_start NAME=ADDR:PORT...: nginx in the srv namespace (much faster
+# than python under TCG), every NAME answering any request with 200
+# "server=NAME" and X-Server: NAME; its pid in NGINX_PID
+nginx_start() {
+	local spec name addr d=$T/nginx
+	mkdir -p "$d"
+	{
+		echo "daemon off; worker_processes 1; error_log $d/error.log; pid $d/nginx.pid;"
+		echo "events { worker_connections 1024; }"
+		echo "http { access_log off; client_body_temp_path $d; proxy_temp_path $d;"
+		echo "  fastcgi_temp_path $d; uwsgi_temp_path $d; scgi_temp_path $d;"
+		for spec in "$@"; do
+			name=${spec%%=*} addr=${spec#*=}
+			echo "  server { listen $addr; location / { add_header X-Server $name always;"
+			echo "    return 200 \"server=$name\\n\"; } }"
+		done
+		echo "}"
+	} >"$d/nginx.conf"
+	bg ip netns exec "$NS_SRV" nginx -c "$d/nginx.conf" -p "$d" 2>>"$d/stderr"
+	NGINX_PID=$BG_PID
+	wait_until "nginx to listen" 100 0.1 test -s "$d/nginx.pid" ||
+		fail "nginx did not start: $(cat "$d/stderr" "$d/error.log" 2>/dev/null)"
+	for spec in "$@"; do
+		addr=${spec#*=}
+		wait_until "nginx on $addr" 100 0.1 \
+			in_srv bash -c "exec 3<>/dev/tcp/${addr%:*}/${addr##*:}" 2>/dev/null ||
+			fail "nginx does not listen on $addr: $(cat "$d/error.log")"
+	done
+}
+
+cart() {
+	local port=$1
+	shift
+	in_cli $PY "$LIB/cartclient.py" "$LB_IP" "$port" "$@"
+}
+
+# ---------------------------------------------------------------- the log
+# (grep, not jq: jq reading the whole log for every request is slow under TCG)
+plog_lines() { grep -E "^\\{\"kind\":\"request\",.*\"client_port\":$1[,}]" "$PLOG" 2>/dev/null; }
+plog_has_port() { plog_lines "$1" >/dev/null; }
+plog_any() { grep -q '^{"kind":"request"' "$PLOG" 2>/dev/null; }
+
+plog_start() {
+	local port=$1 i synced=0
+	bg ip netns exec "$NS_LB" "$CTL" -j log >"$PLOG" 2>"$T/persist-log.err"
+	# there is no history: it has joined once a request's record shows up
+	for ((i = 0; i < 20 && !synced; i++)); do
+		bash_get "$LB_IP" "$port" /health 1 >/dev/null
+		wait_until "the log reader to see a record" 30 0.1 plog_any && synced=1
+	done
+	[ $synced = 1 ] || fail "splicerctl -j log printed nothing: $(cat "$T/persist-log.err")"
+}
+
+plog_rec() {
+	local r n
+	wait_until "the request record of client port $1" 100 0.1 plog_has_port "$1" >/dev/null
+	r=$(plog_lines "$1")
+	n=$(printf '%s' "$r" | grep -c .)
+	case $n in
+	0) echo MISSING ;;
+	1) printf '%s\n' "$r" ;;
+	*) echo "ERROR: $n request records for client port $1" ;;
+	esac
+}
+
+plog_persist() {
+	local r re='"persist":"([^"]*)"'
+	r=$(plog_rec "$1")
+	case "$r" in
+	MISSING | ERROR*) printf '%s\n' "$r" ;;
+	*) if [[ $r =~ $re ]]; then printf '%s\n' "${BASH_REMATCH[1]}"; else echo NONE; fi ;;
+	esac
+}
+
+pstat() { jget "$(ctlq -j stats)" ".stats.$1 // \"none\""; }
+
+cookie_of() {
+	local v=${1%%;*}
+	printf '%s\n' "${v#*=}"
+}
+
+# req PORT COOKIE [PATH [SOURCE]]: one GET PATH (default /cart) on a new
+# connection from the client namespace (from SOURCE if given), with
+# "Cookie: COOKIE" unless COOKIE is empty; prints one JSON object: status,
+# port (the client's), set_cookie (every value), cache_control, server and
+# session (from the application's JSON; null otherwise)
+req() {
+	local args=() w
+	[ -z "$2" ] || args+=(-H "Cookie: $2")
+	[ -z "$4" ] || args+=(--interface "$4")
+	: >"$T/req.body"
+	w=$(cli_curl -o "$T/req.body" "${args[@]}" \
+		-w '{"status":%{http_code},"port":%{local_port},"h":%{header_json}}' \
+		"http://$LB_IP:$1${3:-/cart}")
+	jq -c -n --argjson w "${w:-null}" --rawfile b "$T/req.body" '
+		($b | fromjson? // {}) as $app
+		| {status: $w.status, port: $w.port,
+		   set_cookie: ($w.h["set-cookie"] // []),
+		   cache_control: (($w.h["cache-control"] // [null])[0]),
+		   server: ($app.server // $w.h["x-server"][0]),
+		   session: $app.session}'
+}
+
+# jc JSON FILTER: like jget, compact JSON out
+jc() { printf '%s' "$1" | jq -c "$2"; }
