@@ -10,7 +10,10 @@
 	X(kunit_glue)	\
 	X(http)		\
 	X(sched)	\
-	X(rewrite)
+	X(rewrite)	\
+	X(token)	\
+	X(maglev)	\
+	X(stick)
 
 #define SPL_KUNIT_DECLARE(name)	extern struct kunit_suite spl_##name##_test_suite;
 #define SPL_KUNIT_REF(name)	&spl_##name##_test_suite,
