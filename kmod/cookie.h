@@ -25,7 +25,8 @@
  * spl_cookie_get - the value of cookie @name in a request head.
  * Looks in every Cookie field, pairs separated by ';' with optional
  * whitespace; a value may be DQUOTEd, and then the quotes are not part of
- * the value returned. The first pair named @name wins.
+ * the value returned. A pair without '=' has no name. The first pair named
+ * @name wins.
  * Return: true and [*@off, *@off + *@len) within @head, else false.
  */
 bool spl_cookie_get(const u8 *head, u32 head_len, const char *name,
@@ -34,7 +35,9 @@ bool spl_cookie_get(const u8 *head, u32 head_len, const char *name,
 /*
  * spl_cookie_remove - remove every pair named @name from the Cookie fields
  * of a request head, in place, with the separator that went with it; a
- * Cookie field left with no pair is removed whole.
+ * Cookie field left with no pair is removed whole. The other pairs stay
+ * byte for byte with the separators between them ("a=1; n=2; b=3" becomes
+ * "a=1; b=3"; "n=1; a=2" becomes "a=2"; "a=1; n=2" becomes "a=1").
  * @tail: bytes after the head that move with it
  * Return: the new head length (<= @head_len).
  */
@@ -44,7 +47,8 @@ u32 spl_cookie_remove(u8 *buf, u32 head_len, u32 tail, const char *name);
  * spl_cookie_unprefix - in the Cookie fields of a request head, remove
  * from the value of each pair named @name everything up to and including
  * the first @sep, provided exactly @plen bytes precede that @sep (so a
- * value that merely contains @sep is left alone).
+ * value that merely contains @sep is left alone). A DQUOTEd value loses
+ * the bytes after its opening DQUOTE (see spl_resp_rewrite).
  * Return: the new head length (<= @head_len).
  */
 u32 spl_cookie_unprefix(u8 *buf, u32 head_len, u32 tail, const char *name,
@@ -79,7 +83,8 @@ bool spl_query_param(const u8 *target, u32 target_len, const char *name,
 /*
  * spl_path_param - the value of path parameter @name in a request target
  * ("/cart;jsessionid=ABC?x=1": "ABC"): in the path (before '?' or '#'),
- * after a ';', up to the next ';', '/', '?' or '#'.
+ * after a ';', up to the next ';', '/', '?' or '#'. A parameter without
+ * '=' has an empty value.
  * Return: true and [*@off, *@off + *@len) within @target, else false.
  */
 bool spl_path_param(const u8 *target, u32 target_len, const char *name,
@@ -89,7 +94,8 @@ bool spl_path_param(const u8 *target, u32 target_len, const char *name,
  * Response head rewrite (spl_resp_rewrite).
  * @prefix_name: if set, the value of every Set-Cookie field whose
  *	cookie-name is @prefix_name gets @prefix (@prefix_len bytes) put in
- *	front of it.
+ *	front of it (after the opening DQUOTE of a DQUOTEd value: where
+ *	spl_set_cookie_get() says the value starts).
  * @lines: if set, field lines (each "Name: value\r\n", @lines_len bytes in
  *	all) added at the end of the head, before its empty line.
  */
@@ -106,7 +112,7 @@ struct spl_resp_rewrite {
  * @buf: the head at buf[0..@head_len), followed by @tail bytes that move
  *	 with it; @cap: bytes available at @buf
  * Return: the new head length, or -1 when @cap is too small (then nothing
- * was changed).
+ * was changed): when @head_len + @tail + what is added > @cap.
  */
 int spl_resp_rewrite(u8 *buf, u32 head_len, u32 tail, u32 cap,
 		     const struct spl_resp_rewrite *rw);

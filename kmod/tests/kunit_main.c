@@ -11,6 +11,7 @@
 	X(http)		\
 	X(sched)	\
 	X(rewrite)	\
+	X(cookie)	\
 	X(token)	\
 	X(maglev)	\
 	X(stick)

@@ -9,8 +9,9 @@ Every table in kmod/tests/http_test.c preceded by a comment
 "/* fuzz-corpus: HARNESS */" gives one seed per entry: the entry's V("...")
 vector, in a file named after its table and its first string (the case name),
 "kunit-<table>-<name>". EXTRA below adds seeds no table holds (whole
-exchanges: a head and its body). Files named otherwise (crash-*: inputs a
-fuzzer found, kept as regression seeds) are left alone.
+exchanges: a head and its body; the cookie harness's inputs, which start
+with what to look for). Files named otherwise (crash-*: inputs a fuzzer
+found, kept as regression seeds) are left alone.
 """
 import os
 import re
@@ -19,10 +20,22 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.join(HERE, "..", "..", "kmod", "tests", "http_test.c")
 CORPUS = os.path.join(HERE, "corpus")
-HARNESSES = ("request", "response", "chunked")
+HARNESSES = ("request", "response", "chunked", "cookie")
 GENERATED = ("kunit-", "extra-")
 
 NEXT = b"GET /next HTTP/1.1\r\nHost: a\r\n\r\n"
+
+
+def cookie(name, msg, plen=2, sep=b"~", lines=False):
+    """An input of selftests/fuzz/cookie.c: name length (and bit 7: add
+    lines), prefix length, separator, name, then the head and what follows."""
+    return bytes([len(name) | (0x80 if lines else 0), plen]) + sep + name + msg
+
+
+def req(fields, target=b"/"):
+    return b"GET " + target + b" HTTP/1.1\r\nHost: a\r\n" + fields + b"\r\n"
+
+
 EXTRA = {
     "request": {
         "http2-preface-whole": b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
@@ -42,6 +55,26 @@ EXTRA = {
                                b"Content-Length: 2\r\n\r\nok",
         "switching": b"HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\n"
                      b"Upgrade: websocket\r\n\r\n\x81\x05hello",
+    },
+    "cookie": {
+        "pairs": cookie(b"SID", req(b"Cookie: a=1; SID=s1~abc; b=2\r\nCookie: SID=s2~d\r\n")),
+        "quoted-look-alikes": cookie(b"ID", req(b"Cookie: SID=\"s1~x\"; ID=\"s1~y\"; IDX=3\r\n")),
+        "messy-separators": cookie(b"SID", req(b"Cookie: ; SID=1 ;  a=2;;SID = s1~3 ;\r\n"
+                                               b"cookie:\r\nCOOKIE: SID\r\n")),
+        # a separator that could be read just past a value of the prefix's length
+        "sep-semicolon": cookie(b"SID", req(b"Cookie: SID=s1; SID=s2 ;a=1\r\n"), sep=b";"),
+        "sep-dquote": cookie(b"SID", req(b"Cookie: SID=\"s1\"; SID=\"s2\"\r\n"), sep=b"\""),
+        "only-pair-and-body": cookie(b"SID", b"POST / HTTP/1.1\r\nHost: a\r\nCookie: SID=s1~z\r\n"
+                                     b"Content-Length: 4\r\n\r\nBODY" + NEXT),
+        "params": cookie(b"jsessionid", req(b"X-Session: \t v \r\n",
+                                            b"/cart;x=1;JSESSIONID=ab/c;jsessionid=d?a=1&jsessionid=e;b#f")),
+        "header": cookie(b"X-Session", req(b"X-Session-Id: 1\r\nx-session:  v w \r\n")),
+        "set-cookie": cookie(b"SID", b"HTTP/1.1 200 OK\r\nSet-Cookie: SID=abc; Path=/\r\n"
+                             b"Set-Cookie: a=1; SID=2\r\nset-cookie: SID=\"q\"\r\n"
+                             b"Content-Length: 5\r\n\r\nhello", plen=3, sep=b".", lines=True),
+        "set-cookie-no-fields": cookie(b"SID", b"HTTP/1.1 204 No Content\r\n\r\n", lines=True),
+        "set-cookie-odd": cookie(b"SID", b"HTTP/1.1 200 OK\r\nSet-Cookie:SID = ; x\r\n"
+                                 b"Set-Cookie: SID\r\nSet-Cookie: =1\r\nCookie: SID=1\r\n\r\n", plen=0),
     },
     "chunked": {
         "many-chunks": b"".join(b"%x\r\n%s\r\n" % (n, b"x" * n) for n in range(1, 20)) + b"0\r\n\r\n",

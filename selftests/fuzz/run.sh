@@ -13,7 +13,9 @@
 # Harnesses (selftests/fuzz/NAME.c): request (request heads, whole and in
 # random segments), response (response heads and the body after them),
 # chunked (the body decoder against a reference decoder, in any
-# segmentation).
+# segmentation), rewrite (request head rewriting), cookie (kmod/cookie.c:
+# cookies, Set-Cookie, fields and parameters found and edited, against a
+# reference, on every accepted head).
 #
 # Each starts from its seeds, selftests/fuzz/corpus/NAME/ (the KUnit
 # vectors, written by gen-corpus.py: run it after changing the KUnit tables,
