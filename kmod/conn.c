@@ -355,6 +355,9 @@ static void connect_failed(struct spl_conn *conn, int err)
 	conn->srv_name[0] = '\0';
 	conn->timed_out = timeout;
 	count_srv(conn, SPLICER_CNT_CONNECT_FAIL, 1);
+	if (conn->srv)
+		spl_health_observe(conn->srv, timeout ? SPL_PASSIVE_TIMEOUT :
+							SPL_PASSIVE_CONNECT);
 	close_server(conn, true);
 	release_server(conn);
 	connect_next(conn);
@@ -439,6 +442,7 @@ static void connect_next(struct spl_conn *conn)
 		conn->srv_name[0] = '\0';
 		conn->timed_out = false;
 		count_srv(conn, SPLICER_CNT_CONNECT_FAIL, 1);
+		spl_health_observe(srv, SPL_PASSIVE_CONNECT);
 		close_server(conn, true);
 		release_server(conn);
 	}
@@ -659,6 +663,8 @@ static void step_relay(struct spl_conn *conn)
 		if (!down->bytes && !down->fwd &&
 		    (b == SPL_PUMP_SRC_ERR || down->eof)) {
 			conn->req.reason = "server closed without a response";
+			if (conn->srv)
+				spl_health_observe(conn->srv, SPL_PASSIVE_RESET);
 			count_bytes(conn, up0, down0);
 			respond(conn, 502);
 			return;
@@ -695,6 +701,8 @@ static void step_relay(struct spl_conn *conn)
 	} else if (past_deadline(conn)) {
 		if (!down->bytes && !down->fwd) {
 			conn->req.reason = "server response timeout";
+			if (conn->srv)
+				spl_health_observe(conn->srv, SPL_PASSIVE_TIMEOUT);
 			respond(conn, 504);
 		} else {
 			spl_conn_finish(conn, true, "idle timeout");

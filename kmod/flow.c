@@ -299,6 +299,9 @@ bool spl_frame_down(struct spl_conn *conn, struct spl_dir *d)
 		}
 		if (resp.status >= 200 || kind == SPL_HTTP_BODY_TUNNEL)
 			e->status = resp.status;
+		if (resp.status >= 200 && conn->srv &&
+		    spl_health_bad_status(conn->srv, resp.status))
+			spl_health_observe(conn->srv, SPL_PASSIVE_STATUS);
 		if (kind == SPL_HTTP_BODY_TUNNEL) {
 			tunnel(conn);
 			d->fwd = d->len;

@@ -208,3 +208,38 @@ void spl_log_conn(struct spl_conn *conn, const char *end)
 	}
 	record_send(conn, skb, hdr, nest);
 }
+
+void spl_log_health(struct net *net, const char *pool, const char *server,
+		    const char *health, const char *cause)
+{
+	struct spl_net *sn = spl_net(net);
+	struct nlattr *nest;
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!spl_netlink_log_wanted(net))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, SPL_LOG_GFP);
+	if (!skb)
+		goto drop;
+	hdr = spl_netlink_log_put(skb);
+	nest = hdr ? nla_nest_start(skb, SPLICER_A_LOG) : NULL;
+	if (!nest ||
+	    nla_put_u8(skb, SPLICER_LOG_A_KIND, SPLICER_LOG_HEALTH) ||
+	    nla_put_u64_64bit(skb, SPLICER_LOG_A_TIME, ktime_get_real_ns(),
+			      SPLICER_LOG_A_PAD) ||
+	    nla_put_string(skb, SPLICER_LOG_A_POOL, pool) ||
+	    nla_put_string(skb, SPLICER_LOG_A_SERVER, server) ||
+	    nla_put_string(skb, SPLICER_LOG_A_HEALTH, health) ||
+	    nla_put_string(skb, SPLICER_LOG_A_REASON, cause)) {
+		nlmsg_free(skb);
+		return;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	if (spl_netlink_log_send(net, skb, SPL_LOG_GFP) != -ENOBUFS)
+		return;
+drop:
+	spl_stats_inc(&sn->stats, SPLICER_CNT_LOG_DROPS);
+	spl_stats_inc(&spl_global_stats, SPLICER_CNT_LOG_DROPS);
+}

@@ -45,4 +45,10 @@ void spl_log_request(struct spl_conn *conn, const struct spl_log_req *e,
 /* The connection's own record, when it ends. */
 void spl_log_conn(struct spl_conn *conn, const char *end);
 
+struct net;
+
+/* A server's health changed to @health ("up", "down") because of @cause. */
+void spl_log_health(struct net *net, const char *pool, const char *server,
+		    const char *health, const char *cause);
+
 #endif /* _SPL_LOG_H */

@@ -4,6 +4,7 @@
  */
 #include <linux/siphash.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include "maglev.h"
 #include "pool.h"
@@ -68,29 +69,56 @@ static void maglev_free_rcu(struct rcu_head *head)
 	maglev_free(container_of(head, struct spl_maglev, rcu));
 }
 
+/* pool->maglev_lock held. */
 static void maglev_replace(struct spl_pool *pool, struct spl_maglev *t)
 {
-	struct spl_maglev *old = rcu_replace_pointer(pool->maglev, t, true);
+	struct spl_maglev *old;
 
+	old = rcu_replace_pointer(pool->maglev, t, lockdep_is_held(&pool->maglev_lock));
 	if (old)
 		call_rcu(&old->rcu, maglev_free_rcu);
 }
 
 void spl_maglev_clear(struct spl_pool *pool)
 {
+	mutex_lock(&pool->maglev_lock);
 	maglev_replace(pool, NULL);
+	mutex_unlock(&pool->maglev_lock);
 }
 
+/* Fill order by name: nodes that added servers in another order agree. */
+static int by_name(const void *a, const void *b)
+{
+	const struct spl_server *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+static bool hashed(const struct spl_server *srv)
+{
+	return READ_ONCE(srv->state) == SPLICER_SRV_STATE_UP &&
+	       READ_ONCE(srv->health.state) != SPLICER_HEALTH_DOWN &&
+	       !READ_ONCE(srv->removed);
+}
+
+/*
+ * Rebuilds serialise on maglev_lock and read the list under RCU: a server
+ * unlinked before a rebuild takes the lock is in no table it publishes.
+ */
 void spl_maglev_rebuild(struct spl_pool *pool)
 {
 	struct spl_maglev *t = NULL;
 	struct spl_server *srv;
-	u32 *scratch = NULL, n = 0, i = 0;
+	u32 *scratch = NULL, n = 0, i = 0, cap;
 
-	list_for_each_entry(srv, &pool->servers, node)
-		n += srv->state == SPLICER_SRV_STATE_UP && !srv->removed;
+	mutex_lock(&pool->maglev_lock);
+	rcu_read_lock();
+	list_for_each_entry_rcu(srv, &pool->servers, node)
+		n += hashed(srv);
+	rcu_read_unlock();
 	if (!n || n > SPL_MAGLEV_SERVERS_MAX)
 		goto out;
+	cap = n;
 	t = kvmalloc(sizeof(*t), GFP_KERNEL);
 	scratch = kmalloc_array(5 * n, sizeof(u32), GFP_KERNEL);
 	if (t)
@@ -101,21 +129,32 @@ void spl_maglev_rebuild(struct spl_pool *pool)
 		t = NULL;
 		goto out;
 	}
-	list_for_each_entry(srv, &pool->servers, node) {
-		if (srv->state != SPLICER_SRV_STATE_UP || srv->removed)
+	rcu_read_lock();
+	list_for_each_entry_rcu(srv, &pool->servers, node) {
+		if (!hashed(srv))
 			continue;
-		t->srv[i] = srv;
-		spl_maglev_perm(srv->name, SPL_MAGLEV_SIZE, &scratch[i],
-				&scratch[n + i]);
-		scratch[2 * n + i] = max_t(u32, READ_ONCE(srv->weight), 1);
-		i++;
+		if (i == cap)
+			break;		/* added since: its own rebuild follows */
+		t->srv[i++] = srv;
+	}
+	rcu_read_unlock();
+	n = i;
+	sort(t->srv, n, sizeof(*t->srv), by_name, NULL);
+	for (i = 0; i < n; i++) {
+		spl_maglev_perm(t->srv[i]->name, SPL_MAGLEV_SIZE, &scratch[i],
+				&scratch[cap + i]);
+		scratch[2 * cap + i] = max_t(u32, READ_ONCE(t->srv[i]->weight), 1);
 	}
 	t->n = n;
-	spl_maglev_fill(t->slot, SPL_MAGLEV_SIZE, n, scratch, scratch + n,
-			scratch + 2 * n, scratch + 3 * n, scratch + 4 * n);
+	if (n)
+		spl_maglev_fill(t->slot, SPL_MAGLEV_SIZE, n, scratch, scratch + cap,
+				scratch + 2 * cap, scratch + 3 * cap, scratch + 4 * cap);
+	else
+		memset(t->slot, 0xff, sizeof(t->slot));
 out:
 	kfree(scratch);
 	maglev_replace(pool, t);
+	mutex_unlock(&pool->maglev_lock);
 }
 
 struct spl_server *spl_maglev_lookup(struct spl_pool *pool, u64 hash)

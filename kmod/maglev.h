@@ -9,11 +9,11 @@
  * a slot. When a server leaves, the slots it held go to others
  * and few others move.
  *
- * Lifetime: pool->maglev is rebuilt under spl_net.lock whenever the
- * pool's servers, their states or weights change, and read under RCU. It
- * holds no references: a server leaves the table (a rebuild) in the same
- * critical section that unlinks it, and RCU keeps it alive for readers of
- * the old table.
+ * Lifetime: pool->maglev is rebuilt under pool->maglev_lock whenever the
+ * pool's servers, their states, health or weights change, and read under
+ * RCU. It holds no references: a server is unlinked, then a rebuild
+ * without it is published, then the list's reference goes; RCU keeps it
+ * alive for readers of the old table.
  */
 #ifndef _SPL_MAGLEV_H
 #define _SPL_MAGLEV_H
@@ -47,10 +47,10 @@ void spl_maglev_fill(u16 *slot, u32 m, u32 n, const u32 *offset,
 /* The permutation of a server named @name in a table of @m slots. */
 void spl_maglev_perm(const char *name, u32 m, u32 *offset, u32 *skip);
 
-/* Rebuild @pool's table from its servers; spl_net.lock held. */
+/* Rebuild @pool's table from its servers; may sleep. */
 void spl_maglev_rebuild(struct spl_pool *pool);
 
-/* Drop @pool's table; spl_net.lock held, or the pool is unreachable. */
+/* Drop @pool's table; may sleep. */
 void spl_maglev_clear(struct spl_pool *pool);
 
 /* The server @hash maps to, or NULL; rcu_read_lock() held. */

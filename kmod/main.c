@@ -13,6 +13,7 @@
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include "compat.h"
+#include "health.h"
 #include "netlink.h"
 #include "netns.h"
 #include "pool.h"
@@ -83,6 +84,12 @@ static int __init spl_init(void)
 	spl_wq = alloc_workqueue("splicer", 0, 0);
 	if (!spl_wq)
 		return -ENOMEM;
+	/* probes block for up to their timeout: unbound, many at once */
+	spl_probe_wq = alloc_workqueue("splicer_probe", WQ_UNBOUND, 0);
+	if (!spl_probe_wq) {
+		destroy_workqueue(spl_wq);
+		return -ENOMEM;
+	}
 	err = spl_sysfs_init();
 	if (err)
 		goto err_wq;
@@ -101,6 +108,7 @@ err_pernet:
 err_sysfs:
 	spl_sysfs_exit();
 err_wq:
+	destroy_workqueue(spl_probe_wq);
 	destroy_workqueue(spl_wq);
 	return err;
 }
@@ -112,6 +120,7 @@ static void __exit spl_exit(void)
 	/* ORDER: no new requests, then tear down every netns, then drain */
 	spl_netlink_exit();
 	unregister_pernet_subsys(&spl_net_ops);
+	destroy_workqueue(spl_probe_wq);
 	destroy_workqueue(spl_wq);
 	spl_sysfs_exit();
 	rcu_barrier();		/* kfree_rcu of services, pools, servers */

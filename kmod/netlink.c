@@ -18,6 +18,7 @@
 #include <net/netlink.h>
 #include "compat.h"
 #include "netlink.h"
+#include "nl_health.h"
 #include "nl_persist.h"
 #include "nl_util.h"
 #include "netns.h"
@@ -71,6 +72,7 @@ static const struct nla_policy spl_pool_policy[SPLICER_POOL_A_MAX + 1] = {
 	[SPLICER_POOL_A_BALANCE] = { .type = NLA_U8 },
 	[SPLICER_POOL_A_SERVERS] = { .type = NLA_REJECT },
 	[SPLICER_POOL_A_SERVERS_UP] = { .type = NLA_REJECT },
+	[SPLICER_POOL_A_HEALTH] = NLA_POLICY_NESTED(spl_health_policy),
 };
 
 static const struct nla_policy spl_srv_policy[SPLICER_SRV_A_MAX + 1] = {
@@ -83,6 +85,14 @@ static const struct nla_policy spl_srv_policy[SPLICER_SRV_A_MAX + 1] = {
 	[SPLICER_SRV_A_MAXCONN] = { .type = NLA_U32 },
 	[SPLICER_SRV_A_STATE] = { .type = NLA_U8 },
 	[SPLICER_SRV_A_STATS] = { .type = NLA_REJECT },
+	[SPLICER_SRV_A_HEALTH] = { .type = NLA_REJECT },
+	[SPLICER_SRV_A_CHECK_RESULT] = { .type = NLA_REJECT },
+	[SPLICER_SRV_A_CHECK_LATENCY] = { .type = NLA_REJECT },
+	[SPLICER_SRV_A_CHECK_FAILS] = { .type = NLA_REJECT },
+	[SPLICER_SRV_A_CHECKS] = { .type = NLA_REJECT },
+	[SPLICER_SRV_A_CHECKS_FAILED] = { .type = NLA_REJECT },
+	[SPLICER_SRV_A_PASSIVE_ERRORS] = { .type = NLA_REJECT },
+	[SPLICER_SRV_A_DOWNS] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy spl_policy[SPLICER_A_MAX + 1] = {
@@ -291,7 +301,8 @@ static int fill_pool(struct sk_buff *msg, struct spl_pool *pool, u32 portid,
 	    nla_put_string(msg, SPLICER_POOL_A_NAME, pool->name) ||
 	    nla_put_u8(msg, SPLICER_POOL_A_BALANCE, pool->balance) ||
 	    nla_put_u32(msg, SPLICER_POOL_A_SERVERS, pool->nservers) ||
-	    nla_put_u32(msg, SPLICER_POOL_A_SERVERS_UP, spl_pool_up_count(pool))) {
+	    nla_put_u32(msg, SPLICER_POOL_A_SERVERS_UP, spl_pool_up_count(pool)) ||
+	    spl_nl_health_fill(msg, pool)) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
 	}
@@ -321,6 +332,7 @@ static int fill_server(struct sk_buff *msg, struct spl_server *srv, u32 portid,
 	    nla_put_u32(msg, SPLICER_SRV_A_WEIGHT, srv->weight) ||
 	    nla_put_u32(msg, SPLICER_SRV_A_MAXCONN, srv->maxconn) ||
 	    nla_put_u8(msg, SPLICER_SRV_A_STATE, srv->state) ||
+	    spl_nl_health_fill_server(msg, srv) ||
 	    put_counters(msg, SPLICER_SRV_A_STATS, &srv->stats,
 			 SPLICER_CNT_CONNECT_FAIL)) {
 		genlmsg_cancel(msg, hdr);
@@ -613,6 +625,7 @@ static int get_balance(struct genl_info *info, struct nlattr *a, u8 *out)
 
 static int spl_nl_pool_new(struct sk_buff *skb, struct genl_info *info)
 {
+	struct spl_health_cfg *health = NULL;
 	struct nlattr *tb[SPLICER_POOL_A_MAX + 1];
 	u8 balance = SPLICER_BALANCE_ROUNDROBIN;
 	struct spl_pool *pool;
@@ -625,7 +638,8 @@ static int spl_nl_pool_new(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	if (!require(info, tb, SPLICER_POOL_A_NAME, SPLICER_A_POOL, SPL_MSG("missing NAME")))
 		return -EINVAL;
-	err = get_balance(info, tb[SPLICER_POOL_A_BALANCE], &balance);
+	err = get_balance(info, tb[SPLICER_POOL_A_BALANCE], &balance) ?:
+	      spl_nl_health_parse(info, tb[SPLICER_POOL_A_HEALTH], &health);
 	if (err)
 		return err;
 
@@ -640,19 +654,25 @@ static int spl_nl_pool_new(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	err = -ENOMEM;
-	pool = spl_pool_alloc(nla_data(tb[SPLICER_POOL_A_NAME]), balance);
+	pool = spl_pool_alloc(sn, nla_data(tb[SPLICER_POOL_A_NAME]), balance);
 	if (!pool)
 		goto out;
+	if (health) {
+		spl_nl_health_apply(pool, health);	/* no servers yet */
+		health = NULL;
+	}
 	list_add_tail_rcu(&pool->node, &sn->pools);
 	spl_net_changed(sn);
 	err = 0;
 out:
 	mutex_unlock(&sn->lock);
+	kfree(health);
 	return err;
 }
 
 static int spl_nl_pool_set(struct sk_buff *skb, struct genl_info *info)
 {
+	struct spl_health_cfg *health = NULL;
 	struct nlattr *tb[SPLICER_POOL_A_MAX + 1];
 	struct spl_pool *pool;
 	struct spl_net *sn;
@@ -671,10 +691,13 @@ static int spl_nl_pool_set(struct sk_buff *skb, struct genl_info *info)
 	if (!pool)
 		goto out;
 	balance = pool->balance;
-	err = get_balance(info, tb[SPLICER_POOL_A_BALANCE], &balance);
+	err = get_balance(info, tb[SPLICER_POOL_A_BALANCE], &balance) ?:
+	      spl_nl_health_parse(info, tb[SPLICER_POOL_A_HEALTH], &health);
 	if (err)
 		goto out;
 	WRITE_ONCE(pool->balance, balance);
+	if (health)
+		spl_nl_health_apply(pool, health);
 	spl_net_changed(sn);
 out:
 	mutex_unlock(&sn->lock);
@@ -866,6 +889,7 @@ static int spl_nl_server_new(struct sk_buff *skb, struct genl_info *info)
 	srv->maxconn = maxconn;
 	srv->state = state;
 	spl_server_link(pool, srv);
+	spl_health_update(srv);
 	spl_pool_changed(pool);
 	spl_net_changed(sn);
 	err = 0;
@@ -907,6 +931,7 @@ static int spl_nl_server_set(struct sk_buff *skb, struct genl_info *info)
 	WRITE_ONCE(srv->weight, weight);
 	WRITE_ONCE(srv->maxconn, maxconn);
 	WRITE_ONCE(srv->state, state);
+	spl_health_update(srv);		/* maint: no probes */
 	spl_pool_changed(srv->pool);
 	spl_net_changed(sn);
 out:

@@ -103,8 +103,8 @@ static bool uses_stick(u8 mode)
 }
 
 /* The options of a MODE: everything but the keys. */
-static int parse_mode(struct genl_info *info, struct nlattr **tb,
-		      struct spl_persist *p)
+static int parse_mode(struct genl_info *info, struct nlattr *nest,
+		      struct nlattr **tb, struct spl_persist *p)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	u8 mode = nla_get_u8(tb[SPLICER_PERSIST_A_MODE]);
@@ -167,12 +167,14 @@ static int parse_mode(struct genl_info *info, struct nlattr **tb,
 	if (mode == SPLICER_PERSIST_HASH) {
 		bool named = p->hash_key != SPLICER_HASH_SOURCE;
 
-		if (named != !!tb[SPLICER_PERSIST_A_NAME]) {
-			NL_SET_ERR_ATTR_MISS(extack, info->attrs[SPLICER_A_SERVICE],
-					     SPLICER_PERSIST_A_NAME);
+		if (named && !tb[SPLICER_PERSIST_A_NAME]) {
+			NL_SET_ERR_ATTR_MISS(extack, nest, SPLICER_PERSIST_A_NAME);
+			set_msg(extack, SPL_MSG("PERSIST: hashing a header, cookie or parameter needs NAME"));
+			return -EINVAL;
+		}
+		if (!named && tb[SPLICER_PERSIST_A_NAME]) {
 			reject(extack, tb[SPLICER_PERSIST_A_NAME],
-			       named ? SPL_MSG("NAME: hashing a header, cookie or parameter needs its name") :
-				       SPL_MSG("NAME: hashing the source address takes no name"));
+			       SPL_MSG("NAME: hashing the source address takes no name"));
 			return -EINVAL;
 		}
 	} else if (tb[SPLICER_PERSIST_A_NAME] &&
@@ -215,7 +217,7 @@ int spl_nl_persist_parse(struct genl_info *info, struct nlattr *nest,
 	if (!p)
 		return -ENOMEM;
 	if (tb[SPLICER_PERSIST_A_MODE]) {
-		err = parse_mode(info, tb, p);
+		err = parse_mode(info, nest, tb, p);
 		if (err) {
 			spl_persist_free(p);
 			return err;

@@ -12,12 +12,19 @@
 
 static void server_unlink(struct spl_server *srv, bool rebuild);
 
-struct spl_pool *spl_pool_alloc(const char *name, u8 balance)
+struct spl_pool *spl_pool_alloc(struct spl_net *sn, const char *name, u8 balance)
 {
 	struct spl_pool *pool = kzalloc(sizeof(*pool), GFP_KERNEL);
 
 	if (!pool)
 		return NULL;
+	RCU_INIT_POINTER(pool->health, spl_health_cfg_new());
+	if (!rcu_access_pointer(pool->health)) {
+		kfree(pool);
+		return NULL;
+	}
+	pool->sn = sn;
+	mutex_init(&pool->maglev_lock);
 	strscpy(pool->name, name, sizeof(pool->name));
 	pool->balance = balance;
 	INIT_LIST_HEAD(&pool->servers);
@@ -35,9 +42,13 @@ void spl_pool_free(struct spl_pool *pool)
 {
 	struct spl_server *srv, *tmp;
 
+	/* no probe may rebuild the table once it is cleared */
+	list_for_each_entry(srv, &pool->servers, node)
+		spl_health_stop(srv);
 	spl_maglev_clear(pool);
 	list_for_each_entry_safe(srv, tmp, &pool->servers, node)
 		server_unlink(srv, false);
+	spl_health_cfg_free_rcu(rcu_dereference_protected(pool->health, true));
 	atomic_dec(&spl_objects);
 	kfree_rcu(pool, rcu);
 }
@@ -55,6 +66,7 @@ struct spl_server *spl_server_alloc(const char *name,
 	srv->addr = *addr;
 	srv->weight = 1;
 	srv->state = SPLICER_SRV_STATE_UP;
+	spl_health_init(srv);
 	atomic_inc(&spl_objects);
 	return srv;
 }
@@ -68,6 +80,7 @@ void spl_server_link(struct spl_pool *pool, struct spl_server *srv)
 
 static void server_unlink(struct spl_server *srv, bool rebuild)
 {
+	spl_health_stop(srv);		/* no probe outlives the list's reference */
 	WRITE_ONCE(srv->removed, true);
 	list_del_rcu(&srv->node);
 	srv->pool->nservers--;
@@ -117,6 +130,7 @@ bool spl_server_usable(const struct spl_server *srv)
 {
 	return !READ_ONCE(srv->removed) &&
 	       READ_ONCE(srv->state) == SPLICER_SRV_STATE_UP &&
+	       READ_ONCE(srv->health.state) != SPLICER_HEALTH_DOWN &&
 	       below_maxconn(srv);
 }
 
@@ -125,6 +139,7 @@ bool spl_server_usable_persist(const struct spl_server *srv)
 	u8 state = READ_ONCE(srv->state);
 
 	return !READ_ONCE(srv->removed) &&
+	       READ_ONCE(srv->health.state) != SPLICER_HEALTH_DOWN &&
 	       (state == SPLICER_SRV_STATE_UP || state == SPLICER_SRV_STATE_DRAIN) &&
 	       below_maxconn(srv);
 }
@@ -169,7 +184,8 @@ unsigned int spl_pool_up_count(struct spl_pool *pool)
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(srv, &pool->servers, node)
-		n += READ_ONCE(srv->state) == SPLICER_SRV_STATE_UP;
+		n += READ_ONCE(srv->state) == SPLICER_SRV_STATE_UP &&
+		     READ_ONCE(srv->health.state) != SPLICER_HEALTH_DOWN;
 	rcu_read_unlock();
 	return n;
 }

@@ -14,10 +14,12 @@
 
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/rculist.h>
 #include <linux/rcupdate.h>
 #include <linux/socket.h>
 #include <linux/spinlock.h>
+#include "health.h"
 #include "uapi/linux/splicer.h"
 #include "stats.h"
 
@@ -36,23 +38,27 @@ struct spl_server {
 	bool removed;			/* off the list; no new connections */
 	int cur;			/* SWRR current weight, pool->sched_lock */
 	atomic_t active;		/* connections bound now */
+	struct spl_server_health health;
 	struct spl_stats stats;
 	struct rcu_head rcu;
 };
 
 struct spl_pool {
 	struct list_head node;		/* spl_net.pools (RCU), spl_net.lock */
+	struct spl_net *sn;
 	char name[SPLICER_NAME_MAX];
 	u8 balance;			/* enum splicer_balance */
 	unsigned int nservers;		/* spl_net.lock */
 	unsigned int users;		/* services using it, spl_net.lock */
 	struct list_head servers;	/* RCU; changes under spl_net.lock */
-	struct spl_maglev __rcu *maglev; /* spl_net.lock to change */
+	struct spl_health_cfg __rcu *health; /* never NULL; spl_net.lock to change */
+	struct mutex maglev_lock;	/* rebuilds of maglev */
+	struct spl_maglev __rcu *maglev; /* maglev_lock to change */
 	spinlock_t sched_lock;
 	struct rcu_head rcu;
 };
 
-struct spl_pool *spl_pool_alloc(const char *name, u8 balance);
+struct spl_pool *spl_pool_alloc(struct spl_net *sn, const char *name, u8 balance);
 void spl_pool_free(struct spl_pool *pool);
 
 struct spl_server *spl_server_alloc(const char *name,
@@ -75,7 +81,7 @@ bool spl_server_take(struct spl_server *srv);
 /* The pool's servers, states or weights changed; spl_net.lock held. */
 void spl_pool_changed(struct spl_pool *pool);
 
-/* Whether @srv may take a new connection now (state, maxconn). */
+/* Whether @srv may take a new connection now (state, health, maxconn). */
 bool spl_server_usable(const struct spl_server *srv);
 /*
  * Whether @srv may take a client that persists on it: as usable, but a

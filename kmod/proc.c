@@ -80,7 +80,14 @@ static int servers_show(struct seq_file *m, void *v)
 	struct spl_pool *pool;
 	int i;
 
-	seq_puts(m, "pool name addr port weight maxconn state conns active requests bytes_in bytes_out connect_fail\n");
+	static const char *const health[] = {
+		[SPLICER_HEALTH_UNCHECKED] = "unchecked",
+		[SPLICER_HEALTH_UP] = "up", [SPLICER_HEALTH_DOWN] = "down",
+	};
+	struct spl_health_view hv;
+
+	/* last_check is last: its words may hold spaces */
+	seq_puts(m, "pool name addr port weight maxconn state conns active requests bytes_in bytes_out connect_fail health check_fails checks checks_failed latency_us downs passive_errors last_check\n");
 	rcu_read_lock();
 	list_for_each_entry_rcu(pool, &sn->pools, node) {
 		list_for_each_entry_rcu(srv, &pool->servers, node) {
@@ -92,7 +99,11 @@ static int servers_show(struct seq_file *m, void *v)
 			for (i = 0; i < ARRAY_SIZE(cols); i++)
 				seq_printf(m, " %llu",
 					   spl_stats_read(&srv->stats, cols[i]));
-			seq_putc(m, '\n');
+			spl_health_view(srv, &hv);
+			seq_printf(m, " %s %u %llu %llu %u %u %llu %s\n",
+				   health[hv.state], hv.fails, hv.checks,
+				   hv.checks_failed, hv.latency_us, hv.downs,
+				   hv.passive_total, hv.result);
 		}
 	}
 	rcu_read_unlock();

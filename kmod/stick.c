@@ -191,19 +191,27 @@ out:
 	return hit;
 }
 
-/* Put @e where an entry last used at @e->last belongs in the LRU order. */
+/*
+ * Put @e where an entry last used at @e->last belongs in the LRU order,
+ * searching from the end it is nearer: a store is usually the newest, an
+ * import in export order (newest first) the oldest.
+ */
 static void lru_place(struct spl_stick *t, struct spl_stick_entry *e)
 {
 	struct spl_stick_entry *pos;
 
-	/* usually the newest: walk from the hot end */
-	list_for_each_entry(pos, &t->lru, lru) {
-		if (pos->last <= e->last) {
-			list_add_tail(&e->lru, &pos->lru);
+	if (list_empty(&t->lru) ||
+	    list_first_entry(&t->lru, struct spl_stick_entry, lru)->last <= e->last) {
+		list_add(&e->lru, &t->lru);
+		return;
+	}
+	list_for_each_entry_reverse(pos, &t->lru, lru) {
+		if (pos->last >= e->last) {
+			list_add(&e->lru, &pos->lru);
 			return;
 		}
 	}
-	list_add_tail(&e->lru, &t->lru);
+	list_add(&e->lru, &t->lru);	/* not reached: the head is newer */
 }
 
 int spl_stick_store(struct spl_stick *t, const struct spl_stick_key *key,

@@ -14,7 +14,8 @@
 	X(cookie)	\
 	X(token)	\
 	X(maglev)	\
-	X(stick)
+	X(stick)	\
+	X(health)
 
 #define SPL_KUNIT_DECLARE(name)	extern struct kunit_suite spl_##name##_test_suite;
 #define SPL_KUNIT_REF(name)	&spl_##name##_test_suite,

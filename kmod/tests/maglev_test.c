@@ -368,7 +368,7 @@ static void spl_maglev_rebuild_lookup(struct kunit *test)
 	struct spl_pool *pool;
 	u32 i, bad, hits[4] = {};
 
-	pool = spl_pool_alloc("app", SPLICER_BALANCE_ROUNDROBIN);
+	pool = spl_pool_alloc(NULL, "app", SPLICER_BALANCE_ROUNDROBIN);
 	KUNIT_ASSERT_NOT_NULL(test, pool);
 	f->pool = pool;		/* mg_exit frees it */
 	KUNIT_EXPECT_NULL(test, mg_lookup(pool, 1));

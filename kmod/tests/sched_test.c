@@ -38,7 +38,7 @@ static int sched_init(struct kunit *test)
 
 	if (!f)
 		return -ENOMEM;
-	f->pool = spl_pool_alloc("app", SPLICER_BALANCE_ROUNDROBIN);
+	f->pool = spl_pool_alloc(NULL, "app", SPLICER_BALANCE_ROUNDROBIN);
 	if (!f->pool)
 		return -ENOMEM;
 	test->priv = f;

@@ -6,12 +6,15 @@
  * lives in the network namespace of the socket that created it.
  *
  * Messages carry one nested object attribute at the top level
- * (SPLICER_A_SERVICE, SPLICER_A_POOL, SPLICER_A_SERVER, SPLICER_A_STATS).
+ * (SPLICER_A_SERVICE, SPLICER_A_POOL, SPLICER_A_SERVER, SPLICER_A_STATS,
+ * SPLICER_A_LOG, SPLICER_A_STICK).
  * Addresses are a FAMILY (AF_INET or AF_INET6) plus ADDR of exactly 4 or
  * 16 bytes in network order; PORT is in host order. Counters are u64.
  */
 #ifndef _UAPI_LINUX_SPLICER_H
 #define _UAPI_LINUX_SPLICER_H
+
+#include <linux/types.h>
 
 #define SPLICER_FAMILY_NAME	"splicer"
 #define SPLICER_FAMILY_VERSION	1
@@ -94,9 +97,66 @@ enum splicer_pool_attr {
 	SPLICER_POOL_A_BALANCE,		/* u8, enum splicer_balance */
 	SPLICER_POOL_A_SERVERS,		/* u32: number of servers (read only) */
 	SPLICER_POOL_A_SERVERS_UP,	/* u32: servers in state up (read only) */
+	SPLICER_POOL_A_HEALTH,		/* nest, enum splicer_health_attr */
 
 	__SPLICER_POOL_A_MAX,
 	SPLICER_POOL_A_MAX = __SPLICER_POOL_A_MAX - 1
+};
+
+/*
+ * Health checking of a pool's servers (SPLICER_POOL_A_HEALTH). In
+ * POOL_NEW/SET a nest replaces the whole health configuration; absent
+ * members take their defaults. Active probes run per server (not in state
+ * maint); passive observation of real traffic can mark a server down at
+ * once, only probes bring it back up.
+ */
+enum splicer_health_type {
+	SPLICER_HEALTH_NONE,		/* no checks: servers count as up */
+	SPLICER_HEALTH_TCP,		/* a connect */
+	SPLICER_HEALTH_HTTP,		/* a request, an expected status and body */
+
+	__SPLICER_HEALTH_MAX,
+	SPLICER_HEALTH_MAX = __SPLICER_HEALTH_MAX - 1
+};
+
+#define SPLICER_EXPECT_MAX		8	/* status ranges */
+
+/* EXPECT: an array of these, network order not used: host order. */
+struct splicer_status_range {
+	__u16 lo;
+	__u16 hi;
+};
+
+enum splicer_health_attr {
+	SPLICER_HEALTH_A_UNSPEC,
+	SPLICER_HEALTH_A_TYPE,		/* u8, enum splicer_health_type */
+	SPLICER_HEALTH_A_INTERVAL,	/* u32 ms between probes (default 2000) */
+	SPLICER_HEALTH_A_FASTINTER,	/* u32 ms between probes while an up server fails (default INTERVAL / 4) */
+	SPLICER_HEALTH_A_TIMEOUT,	/* u32 ms for one probe (default 1000) */
+	SPLICER_HEALTH_A_RISE,		/* u32: successes in a row to come up (default 2) */
+	SPLICER_HEALTH_A_FALL,		/* u32: failures in a row to go down (default 3) */
+	SPLICER_HEALTH_A_PORT,		/* u16: probe port, 0 = the server's (default) */
+	SPLICER_HEALTH_A_METHOD,	/* string: HTTP method (default GET) */
+	SPLICER_HEALTH_A_PATH,		/* string: HTTP target (default /) */
+	SPLICER_HEALTH_A_HOST,		/* string: HTTP Host (default: the server's address) */
+	SPLICER_HEALTH_A_EXPECT,	/* binary: struct splicer_status_range[1..8] (default 200-399) */
+	SPLICER_HEALTH_A_BODY,		/* string: the body must contain it (first 16 KiB) */
+	SPLICER_HEALTH_A_PASSIVE_ERRORS, /* u32: errors within PASSIVE_WINDOW that mark a server down, 0 off */
+	SPLICER_HEALTH_A_PASSIVE_WINDOW, /* u32 ms (default 10000) */
+	SPLICER_HEALTH_A_PASSIVE_STATUS, /* u32: bit N set: responses Nxx count as errors (default 1 << 5) */
+
+	__SPLICER_HEALTH_A_MAX,
+	SPLICER_HEALTH_A_MAX = __SPLICER_HEALTH_A_MAX - 1
+};
+
+/* What the checks say of a server (SPLICER_SRV_A_HEALTH), apart from STATE. */
+enum splicer_health_state {
+	SPLICER_HEALTH_UNCHECKED,	/* no checks configured (counts as up) */
+	SPLICER_HEALTH_UP,
+	SPLICER_HEALTH_DOWN,
+
+	__SPLICER_HEALTH_STATE_MAX,
+	SPLICER_HEALTH_STATE_MAX = __SPLICER_HEALTH_STATE_MAX - 1
 };
 
 enum splicer_srv_state {
@@ -120,6 +180,14 @@ enum splicer_srv_attr {
 	SPLICER_SRV_A_STATE,		/* u8, enum splicer_srv_state */
 	SPLICER_SRV_A_STATS,		/* nest, enum splicer_cnt (read only) */
 	SPLICER_SRV_A_PAD,
+	SPLICER_SRV_A_HEALTH,		/* u8, enum splicer_health_state (read only) */
+	SPLICER_SRV_A_CHECK_RESULT,	/* string: the last probe's result in words (read only) */
+	SPLICER_SRV_A_CHECK_LATENCY,	/* u32 us: the last probe's duration (read only) */
+	SPLICER_SRV_A_CHECK_FAILS,	/* u32: probes failed in a row (read only) */
+	SPLICER_SRV_A_CHECKS,		/* u64: probes run (read only) */
+	SPLICER_SRV_A_CHECKS_FAILED,	/* u64: probes failed (read only) */
+	SPLICER_SRV_A_PASSIVE_ERRORS,	/* u64: errors seen in traffic (read only) */
+	SPLICER_SRV_A_DOWNS,		/* u32: times marked down (read only) */
 
 	__SPLICER_SRV_A_MAX,
 	SPLICER_SRV_A_MAX = __SPLICER_SRV_A_MAX - 1
@@ -130,8 +198,12 @@ enum splicer_srv_attr {
  * nest with MODE replaces the whole persistence configuration (absent
  * members take their defaults); KEY, alone or with MODE, rotates the keys:
  * the new key signs every new token, the one it replaces is still
- * accepted. A nest with only KEY keeps the mode. Without any KEY a service
+ * accepted. A nest with only KEY keeps the mode; a MODE keeps the keys; a
+ * KEY equal to the signing key changes nothing. Without any KEY a service
  * signs with a random key of its own (tokens valid on this node only).
+ * KEY_ID is a fingerprint (SipHash under a fixed public key) to compare
+ * nodes' keys without showing them. Times are in seconds here. Changing
+ * MODE or a mask empties the stick table.
  */
 enum splicer_persist_mode {
 	SPLICER_PERSIST_NONE,
@@ -188,8 +260,10 @@ enum splicer_persist_attr {
 };
 
 /*
- * Stick table entries (SPLICER_A_STICK). KEY is the session id (SESSION)
- * or the client address masked to PREFIX bits, 4 or 16 bytes (SOURCE).
+ * Stick table entries (SPLICER_A_STICK). KEY is the session id (SESSION,
+ * bytes 0x21-0x7e) or the client address masked to PREFIX bits, 4 or 16
+ * bytes (SOURCE; PREFIX must be the service's MASK4/MASK6). A dump walks
+ * the table by position: under changes it may skip or repeat entries.
  */
 enum splicer_stick_kind {
 	SPLICER_STICK_SESSION,
@@ -258,6 +332,7 @@ enum splicer_cnt {
 enum splicer_log_kind {
 	SPLICER_LOG_REQUEST,
 	SPLICER_LOG_CONN,
+	SPLICER_LOG_HEALTH,		/* a server's health changed: POOL, SERVER, HEALTH, REASON */
 };
 
 enum splicer_log_attr {
@@ -289,6 +364,7 @@ enum splicer_log_attr {
 	SPLICER_LOG_A_BYTES_IN,		/* u64: client -> server */
 	SPLICER_LOG_A_BYTES_OUT,	/* u64: server -> client */
 	SPLICER_LOG_A_PERSIST,		/* string: the persistence outcome, in words */
+	SPLICER_LOG_A_HEALTH,		/* string: HEALTH records: "up" or "down" */
 
 	__SPLICER_LOG_A_MAX,
 	SPLICER_LOG_A_MAX = __SPLICER_LOG_A_MAX - 1
