@@ -20,17 +20,18 @@
 #    private and "; Secure"; the cart is intact;
 #  - maxlife 2s: the Set-Cookie carries "; Max-Age=2";
 #  - a forged cookie (SPLICERID=s1), an altered one (one hex digit of a real
-#    token changed) and expired ones (maxidle 2s, maxlife 2s, a hit before,
-#    then 3.5 s of silence) are ignored: a new Set-Cookie, logged "cookie
-#    forged", "cookie altered", "cookie expired (maxidle)", "cookie expired
-#    (maxlife)"; persist_invalid +4;
+#    token's server id changed) and expired ones (maxidle 2s, maxlife 2s, a
+#    hit before, then 3.6 s of silence) are ignored: a new Set-Cookie,
+#    logged "cookie forged", "cookie altered", "cookie expired (maxidle)",
+#    "cookie expired (maxlife)"; persist_invalid counts each;
 #  - key rotation: a cookie issued under the service's first key still works
-#    after `key K1` (hit, same server, cart intact), but not after `key K2`
-#    ("cookie altered", a new cookie); a cookie issued under K1 still works
-#    after `key K2`;
+#    after `key K1` (hit, same server, cart intact; `persist show`: keys 2,
+#    another key-id), but not after `key K2` ("cookie altered", a new
+#    cookie); a cookie issued under K1 still works after `key K2`;
 #  - a second node decides the same: the service deleted and added again
-#    with the same names and `key K2` accepts a cookie issued under K2
-#    (hit, same server, cart intact) and refuses one issued under K1 only;
+#    with the same names and `key K2` (the same key-id) accepts a cookie
+#    issued under K2 (hit, same server, cart intact, no new cookie) and
+#    refuses one issued under K1 ("cookie altered", a new cookie);
 #  - no connection left open; rmmod clean.
 . "${SPLICER_TOP:-$(dirname "$0")/..}/selftests/lib.sh"
 . "$SPLICER_TOP/selftests/lib/persist.sh"
@@ -61,102 +62,99 @@ ctl service add idle listen "$LB_IP:82" pool app
 ctl persist idle cookie maxidle 2s
 ctl service add life listen "$LB_IP:83" pool app
 ctl persist life cookie maxlife 2s
-ctl persist web show
 plog_start 80
 
-# ours JSON: the SPLICERID values of a cartclient result's Set-Cookies
-ours() { jget "$1" '[.set_cookie[] | select(startswith("SPLICERID="))]'; }
-nours() { jget "$1" '[.set_cookie[] | select(startswith("SPLICERID="))] | length'; }
-# brief JSON: what a cartclient run saw, on one line
-brief() { printf '%s' "$1" | jq -c '{ok, servers, statuses, items, new_sessions, set_cookie, errors}' 2>/dev/null ||
-	printf '%s\n' "$1"; }
+# req_vals JSON: R_STATUS R_PORT R_SERVER R_NITEMS R_NEW R_SC (our
+# Set-Cookie, whole, "" if none) of a req result
+req_vals() {
+	jset "$1" R_STATUS=.status R_PORT=.port R_SERVER=.server R_NITEMS='.items | length' \
+		R_NEW=.new_session R_SC='[.set_cookie[] | select(startswith("SPLICERID="))][0] // ""'
+}
+# key_id SERVICE: "KEY-ID KEYS" from splicerctl -j persist SERVICE show
+key_id() { jq -r '"\(.key_id) \(.keys)"' <<<"$(ctlq -j persist "$1" show)"; }
 
 # ---------------------------------------------------------------- one user
 step "user A: 12 add-to-cart requests and a read, each on a new connection"
-new0=$(pstat persist_new)
-hits0=$(pstat persist_hits)
+new0=$(svc_stat web persist_new)
+hits0=$(svc_stat web persist_hits)
 A=$T/a.json
 out=$(cart 80 --jar "$A" --steps 12)
 info "$(brief "$out")"
-check_eq "every request answered 200" true "$(jget "$out" .ok)"
-check_eq "every request on one server" true "$(jget "$out" .sticky)"
-SA=$(jget "$out" .server)
-check_eq "the cart is intact (12 items)" "true 12" "$(jget "$out" '"\(.intact) \(.items | length)"')"
-check_eq "one application session" 1 "$(jget "$out" .new_sessions)"
-check_eq "one SPLICERID Set-Cookie" 1 "$(nours "$out")"
-check_eq "on the first response" 1 \
-	"$(jget "$out" '[.requests[0].set_cookie[] | select(startswith("SPLICERID="))] | length')"
-sc=$(jget "$out" '[.set_cookie[] | select(startswith("SPLICERID="))][0]')
-check_match "Set-Cookie: SPLICERID=<42 hex>; Path=/; HttpOnly; SameSite=Lax" "$SC_RE\$" "$sc"
-TOKA=$(cookie_of "$sc")
-check_eq "no Cache-Control added without nocache" null "$(jget "$out" '.requests[0].cache_control')"
-check_match "the application saw SPLICERID (not indirect)" "SPLICERID=$TOKA" \
-	"$(jget "$out" '.cookie_headers | join(" | ")')"
-check_eq "log: first request" "cookie none" "$(plog_persist "$(jget "$out" '.ports[0]')")"
-check_eq "log: second request" "cookie hit" "$(plog_persist "$(jget "$out" '.ports[1]')")"
-check_eq "log: last request" "cookie hit" "$(plog_persist "$(jget "$out" '.ports[12]')")"
-check_eq "persist_new +1" 1 $(($(pstat persist_new) - new0))
-check_eq "persist_hits +12" 12 $(($(pstat persist_hits) - hits0))
+cart_vals "$out"
+check_eq "every request answered 200" true "$U_OK"
+check_eq "every request on one server" true "$U_STICKY"
+SA=$U_SERVER
+check_eq "the cart is intact (12 items)" "true 12" "$U_INTACT $U_NITEMS"
+check_eq "one application session" 1 "$U_NEW"
+check_eq "one SPLICERID Set-Cookie, on the first response" "1 1" "$U_OURS $U_OURS0"
+check_match "Set-Cookie: SPLICERID=<42 hex>; Path=/; HttpOnly; SameSite=Lax" "$SC_RE\$" "$U_SC"
+TOKA=$(cookie_of "$U_SC")
+check_eq "no Cache-Control added without nocache" null "$U_CC0"
+check_match "the application saw SPLICERID (not indirect)" "SPLICERID=$TOKA" "$U_SEEN"
+check_eq "log: first request" "cookie none" "$(plog_persist "$U_P0")"
+check_eq "log: second request" "cookie hit" "$(plog_persist "$U_P1")"
+check_eq "log: last request" "cookie hit" "$(plog_persist "$U_PLAST")"
+check_eq "persist_new +1" 1 $(($(svc_stat web persist_new) - new0))
+check_eq "persist_hits +12" 12 $(($(svc_stat web persist_hits) - hits0))
 
 step "user A from a second client address ($CLI_IP2)"
 out=$(cart 80 --jar "$A" --steps 5 --source "$CLI_IP2")
 info "$(brief "$out")"
-check_eq "every request answered 200" true "$(jget "$out" .ok)"
-check_eq "the same server as before" "$SA" "$(jget "$out" .server)"
-check_eq "the cart is intact (17 items)" "true 17" "$(jget "$out" '"\(.intact) \(.items | length)"')"
-check_eq "no new application session" 0 "$(jget "$out" .new_sessions)"
-check_eq "no Set-Cookie at all" 0 "$(jget "$out" '.set_cookie | length')"
-check_eq "log: from $CLI_IP2" "cookie hit" "$(plog_persist "$(jget "$out" '.ports[0]')")"
+cart_vals "$out"
+check_eq "every request answered 200" true "$U_OK"
+check_eq "every request on A's server" "true $SA" "$U_STICKY $U_SERVER"
+check_eq "the cart is intact (17 items)" "true 17" "$U_INTACT $U_NITEMS"
+check_eq "no new application session" 0 "$U_NEW"
+check_eq "no Set-Cookie at all" 0 "$U_NSET"
+check_eq "log: from $CLI_IP2" "cookie hit" "$(plog_persist "$U_P0")"
 
 step "three more users, taking turns"
 out=$(cart 80 --users 3 --jar-dir "$T/more" --steps 4)
-info "$(jc "$out" '{ok, servers, sticky, intact}')"
-check_eq "every request answered 200" true "$(jget "$out" .ok)"
-check_eq "each stayed on one server" 3 "$(jget "$out" .sticky)"
-check_eq "each cart intact" 3 "$(jget "$out" .intact)"
-check_eq "three users on three servers" 3 "$(jget "$out" '.servers | length')"
+info "$(brief "$out")"
+jset "$out" ok=.ok sticky=.sticky intact=.intact nsrv='.servers | length'
+check_eq "every request answered 200" true "$ok"
+check_eq "each stayed on one server, cart intact" "3 3" "$sticky $intact"
+check_eq "three users on three servers" 3 "$nsrv"
 
 # ---------------------------------------------------------------- indirect
 step "indirect nocache secure (service ind)"
 out=$(cart 81 --jar "$T/ind.json" --steps 6)
 info "$(brief "$out")"
-check_eq "every request answered 200" true "$(jget "$out" .ok)"
-check_eq "every request on one server" true "$(jget "$out" .sticky)"
-check_eq "the cart is intact" true "$(jget "$out" .intact)"
-check_eq "one SPLICERID Set-Cookie" 1 "$(nours "$out")"
-check_match "it says Secure" "$SC_RE; Secure\$" \
-	"$(jget "$out" '[.set_cookie[] | select(startswith("SPLICERID="))][0]')"
-check_eq "Cache-Control: private with it (nocache)" private "$(jget "$out" '.requests[0].cache_control')"
-check_eq "the client sent SPLICERID" true \
-	"$(jget "$out" '[.sent_cookies[] | select(contains("SPLICERID="))] | length > 0')"
-check_eq "the application never saw SPLICERID (indirect)" 0 \
-	"$(jget "$out" '[.cookie_headers[] | select(contains("SPLICERID"))] | length')"
-check_eq "it saw its own JSESSIONID" true \
-	"$(jget "$out" '[.cookie_headers[] | select(test("^JSESSIONID=[0-9a-f]{32}$"))] | length > 0')"
+cart_vals "$out"
+check_eq "every request answered 200" true "$U_OK"
+check_eq "every request on one server, the cart intact" "true true" "$U_STICKY $U_INTACT"
+check_eq "one SPLICERID Set-Cookie, on the first response" "1 1" "$U_OURS $U_OURS0"
+check_match "it says Secure" "$SC_RE; Secure\$" "$U_SC"
+check_eq "Cache-Control: private with it (nocache)" private "$U_CC0"
+check_match "the client sent SPLICERID" 'SPLICERID=' "$U_SENT"
+check_eq "the application never saw SPLICERID (indirect)" 0 "$(grep -c SPLICERID <<<"$U_SEEN")"
+check_match "it saw its own JSESSIONID" 'JSESSIONID=[0-9a-f]{32}' "$U_SEEN"
 
 # ---------------------------------------------------------------- invalid
 step "expired cookies: users on idle (maxidle 2s) and life (maxlife 2s)"
 outi=$(cart 82 --jar "$T/idle.json" --steps 2)
 info "$(brief "$outi")"
-t_issued=$SECONDS
 outl=$(cart 83 --jar "$T/life.json" --steps 2)
 info "$(brief "$outl")"
-check_eq "idle: answered, one server" "true true" "$(jget "$outi" '"\(.ok) \(.sticky)"')"
-check_eq "idle: a hit before it expires" "cookie hit" "$(plog_persist "$(jget "$outi" '.ports[1]')")"
-check_eq "life: answered, one server" "true true" "$(jget "$outl" '"\(.ok) \(.sticky)"')"
-check_eq "life: a hit before it expires" "cookie hit" "$(plog_persist "$(jget "$outl" '.ports[1]')")"
-check_match "life: the cookie says Max-Age=2" "$SC_RE; Max-Age=2\$" \
-	"$(jget "$outl" '[.set_cookie[] | select(startswith("SPLICERID="))][0]')"
-TOKI=$(jget "$(cat "$T/idle.json")" .cookies.SPLICERID)
-TOKL=$(jget "$(cat "$T/life.json")" .cookies.SPLICERID)
+t_issued=$(date +%s%N)	# both tokens were last signed before this
+cart_vals "$outi"
+check_eq "idle: answered, one server" "true true" "$U_OK $U_STICKY"
+check_eq "idle: a hit before it expires" "cookie hit" "$(plog_persist "$U_P1")"
+cart_vals "$outl"
+check_eq "life: answered, one server" "true true" "$U_OK $U_STICKY"
+check_eq "life: a hit before it expires" "cookie hit" "$(plog_persist "$U_P1")"
+check_match "life: the cookie says Max-Age=2" "$SC_RE; Max-Age=2\$" "$U_SC"
+TOKI=$(jq -r .cookies.SPLICERID "$T/idle.json")
+TOKL=$(jq -r .cookies.SPLICERID "$T/life.json")
 
 step "a forged and an altered cookie on web"
-inv0=$(pstat persist_invalid)
+inv0=$(svc_stat web persist_invalid)
 r=$(req 80 "SPLICERID=s1")
 info "$r"
-check_eq "forged: answered" 200 "$(jget "$r" .status)"
-check_match "forged: a new cookie" "$SC_RE" "$(jget "$r" '.set_cookie | join(" | ")')"
-check_eq "forged: logged" "cookie forged" "$(plog_persist "$(jget "$r" .port)")"
+req_vals "$r"
+check_eq "forged: answered" 200 "$R_STATUS"
+check_match "forged: a new cookie" "$SC_RE\$" "$R_SC"
+check_eq "forged: logged" "cookie forged" "$(plog_persist "$R_PORT")"
 # one digit of the server id field (hex digits 3..10) changed
 d=${TOKA:9:1}
 case $d in 0) d=1 ;; *) d=0 ;; esac
@@ -164,75 +162,102 @@ ALT=${TOKA:0:9}$d${TOKA:10}
 info "altered $TOKA -> $ALT"
 r=$(req 80 "SPLICERID=$ALT")
 info "$r"
-check_eq "altered: answered" 200 "$(jget "$r" .status)"
-check_match "altered: a new cookie" "$SC_RE" "$(jget "$r" '.set_cookie | join(" | ")')"
-check_eq "altered: logged" "cookie altered" "$(plog_persist "$(jget "$r" .port)")"
-check_eq "persist_invalid +2" 2 $(($(pstat persist_invalid) - inv0))
+req_vals "$r"
+check_eq "altered: answered" 200 "$R_STATUS"
+check_match "altered: a new cookie" "$SC_RE\$" "$R_SC"
+check_eq "altered: logged" "cookie altered" "$(plog_persist "$R_PORT")"
+check_eq "web: persist_invalid +2" 2 $(($(svc_stat web persist_invalid) - inv0))
 
-step "the expired cookies, 3.5 s after they were last used"
-wait_s=$((4 - (SECONDS - t_issued)))
-[ $wait_s -le 0 ] || sleep "$wait_s"
-sleep 0.5
+step "the expired cookies, 3.6 s after they were last signed"
+# 3.6 s: whole seconds of age > 2 whatever the rounding
+left_ms=$((3600 - ($(date +%s%N) - t_issued) / 1000000))
+[ $left_ms -le 0 ] || sleep "$((left_ms / 1000)).$(printf '%03d' $((left_ms % 1000)))"
 r=$(req 82 "SPLICERID=$TOKI")
 info "$r"
-check_eq "maxidle: answered" 200 "$(jget "$r" .status)"
-check_match "maxidle: a new cookie" "$SC_RE" "$(jget "$r" '.set_cookie | join(" | ")')"
-check_eq "maxidle: logged" "cookie expired (maxidle)" "$(plog_persist "$(jget "$r" .port)")"
+req_vals "$r"
+check_eq "maxidle: answered" 200 "$R_STATUS"
+check_match "maxidle: a new cookie" "$SC_RE\$" "$R_SC"
+check_eq "maxidle: logged" "cookie expired (maxidle)" "$(plog_persist "$R_PORT")"
+check_eq "idle: persist_invalid" 1 "$(svc_stat idle persist_invalid)"
 r=$(req 83 "SPLICERID=$TOKL")
 info "$r"
-check_eq "maxlife: answered" 200 "$(jget "$r" .status)"
-check_match "maxlife: a new cookie" "$SC_RE" "$(jget "$r" '.set_cookie | join(" | ")')"
-check_eq "maxlife: logged" "cookie expired (maxlife)" "$(plog_persist "$(jget "$r" .port)")"
-check_eq "persist_invalid +4 in all" 4 $(($(pstat persist_invalid) - inv0))
+req_vals "$r"
+check_eq "maxlife: answered" 200 "$R_STATUS"
+check_match "maxlife: a new cookie" "$SC_RE; Max-Age=2\$" "$R_SC"
+check_eq "maxlife: logged" "cookie expired (maxlife)" "$(plog_persist "$R_PORT")"
+check_eq "life: persist_invalid" 1 "$(svc_stat life persist_invalid)"
+check_eq "splicerctl -j stats: persist_invalid in all" 4 "$(pstat persist_invalid)"
 
 # ---------------------------------------------------------------- keys
 step "key rotation: key K1; A's cookie (first key) still works"
+read -r kid0 nkeys <<<"$(key_id web)"
+check_eq "one key at first" 1 "$nkeys"
 ctl persist web key "$K1"
 ctl persist web show
-out=$(cart 80 --jar "$A" --steps 0 --no-store)
-info "$(brief "$out")"
-check_eq "answered by A's server" "true $SA" "$(jget "$out" '"\(.ok) \(.server)"')"
-check_eq "A's cart intact" "true 17" "$(jget "$out" '"\(.intact) \(.items | length)"')"
-check_eq "log" "cookie hit" "$(plog_persist "$(jget "$out" '.ports[0]')")"
+read -r kid1 nkeys <<<"$(key_id web)"
+check_eq "persist show: two keys accepted" 2 "$nkeys"
+check_eq "persist show: another key-id" yes "$([ "$kid1" != "$kid0" ] && echo yes)"
+JA=$(jq -r .cookies.JSESSIONID "$A")
+r=$(req 80 "JSESSIONID=$JA; SPLICERID=$TOKA")
+info "$r"
+req_vals "$r"
+check_eq "A: answered by A's server" "200 $SA" "$R_STATUS $R_SERVER"
+check_eq "A's cart intact" "17 false" "$R_NITEMS $R_NEW"
+check_eq "log" "cookie hit" "$(plog_persist "$R_PORT")"
 # user R1 gets a cookie signed with K1
 out=$(cart 80 --users 1 --jar-dir "$T/rot" --steps 2)
-info "$(jc "$out" '[.users[] | {server, items, set_cookie}]')"
-check_eq "R1 answered, on one server" "true 1" "$(jget "$out" '"\(.ok) \(.sticky)"')"
-SR1=$(jget "$out" .users[0].server)
+info "$(brief "$out")"
+cart_vals "$out" 0
+check_eq "R1 answered, on one server" "true true" "$U_OK $U_STICKY"
+SR1=$U_SERVER
 
 step "key K2: A's cookie (first key) is void, R1's (K1) still works; R2 gets one signed with K2"
+cp "$T/rot/u1.json" "$T/r1-k1.json"	# R1 with its K1 cookie, for later
 ctl persist web key "$K2"
 ctl persist web show
-inv0=$(pstat persist_invalid)
-out=$(cart 80 --jar "$A" --steps 0 --no-store)
-info "$(brief "$out")"
-check_eq "A answered" true "$(jget "$out" .ok)"
-check_eq "A's cookie: logged" "cookie altered" "$(plog_persist "$(jget "$out" '.ports[0]')")"
-check_eq "A gets a new cookie" 1 "$(nours "$out")"
-check_eq "persist_invalid +1" 1 $(($(pstat persist_invalid) - inv0))
+inv0=$(svc_stat web persist_invalid)
+r=$(req 80 "JSESSIONID=$JA; SPLICERID=$TOKA")
+info "$r"
+req_vals "$r"
+check_eq "A answered" 200 "$R_STATUS"
+check_eq "A's cookie: logged" "cookie altered" "$(plog_persist "$R_PORT")"
+check_match "A gets a new cookie" "$SC_RE\$" "$R_SC"
+check_eq "persist_invalid +1" 1 $(($(svc_stat web persist_invalid) - inv0))
 out=$(cart 80 --users 2 --jar-dir "$T/rot" --steps 2)
-info "$(jc "$out" '[.users[] | {server, items, set_cookie}]')"
-check_eq "R1, R2 answered, each on one server" "true 2" "$(jget "$out" '"\(.ok) \(.sticky)"')"
-check_eq "R1 (K1 cookie): still on its server" "$SR1" "$(jget "$out" .users[0].server)"
-check_eq "R1: cart intact (4 items)" "true 4" "$(jget "$out" '.users[0] | "\(.intact) \(.items | length)"')"
-check_eq "R1: logged" "cookie hit" "$(plog_persist "$(jget "$out" '.users[0].ports[0]')")"
-SR2=$(jget "$out" .users[1].server)
+info "$(brief "$out")"
+check_eq "R1, R2 answered, each on one server" "true 2" "$(jq -r '"\(.ok) \(.sticky)"' <<<"$out")"
+cart_vals "$out" 0
+check_eq "R1 (K1 cookie): still on its server" "$SR1" "$U_SERVER"
+check_eq "R1: cart intact (4 items)" "true 4" "$U_INTACT $U_NITEMS"
+check_eq "R1: logged" "cookie hit" "$(plog_persist "$U_P0")"
+info "R1's cookie signed anew with K2: $U_OURS0"
+cart_vals "$out" 1
+SR2=$U_SERVER
+read -r kid2 _ <<<"$(key_id web)"
 
 step "a second node: web deleted and added again with the same names, key K2"
 ctl service del web
 ctl service add web listen "$LB_IP:80" pool app
 ctl persist web cookie
 ctl persist web key "$K2"
+read -r kid _ <<<"$(key_id web)"
+check_eq "persist show: the same key-id as the first node's" "$kid2" "$kid"
 out=$(cart 80 --users 2 --jar-dir "$T/rot" --steps 1)
-info "$(jc "$out" '[.users[] | {server, items, set_cookie}]')"
-check_eq "answered" true "$(jget "$out" .ok)"
-check_eq "R2 (K2 cookie): on its server" "$SR2" "$(jget "$out" .users[1].server)"
-check_eq "R2: cart intact (3 items)" "true 3" "$(jget "$out" '.users[1] | "\(.intact) \(.items | length)"')"
-check_eq "R2: logged" "cookie hit" "$(plog_persist "$(jget "$out" '.users[1].ports[0]')")"
-check_eq "R2: no new cookie" 0 "$(jget "$out" '[.users[1].set_cookie[] | select(startswith("SPLICERID="))] | length')"
-check_eq "R1 (K1 cookie, not on this node): logged" "cookie altered" \
-	"$(plog_persist "$(jget "$out" '.users[0].ports[0]')")"
-check_eq "R1: a new cookie" 1 "$(jget "$out" '[.users[0].set_cookie[] | select(startswith("SPLICERID="))] | length')"
+info "$(brief "$out")"
+check_eq "answered" true "$(jq -r .ok <<<"$out")"
+cart_vals "$out" 1
+check_eq "R2 (K2 cookie): on its server" "$SR2" "$U_SERVER"
+check_eq "R2: cart intact (3 items)" "true 3" "$U_INTACT $U_NITEMS"
+check_eq "R2: logged" "cookie hit" "$(plog_persist "$U_P0")"
+check_eq "R2: no new cookie" 0 "$U_OURS"
+cart_vals "$out" 0
+info "R1 (its cookie as the K2 step left it): $(plog_persist "$U_P0")"
+r=$(req 80 "SPLICERID=$(jq -r .cookies.SPLICERID "$T/r1-k1.json")")
+info "$r"
+req_vals "$r"
+check_eq "R1's K1 cookie (a key this node never had): logged" "cookie altered" \
+	"$(plog_persist "$R_PORT")"
+check_match "R1's K1 cookie: a new cookie" "$SC_RE\$" "$R_SC"
 
 check_drained
 mod_unload

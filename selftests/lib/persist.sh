@@ -130,8 +130,9 @@ cookie_of() {
 # req PORT COOKIE [PATH [SOURCE]]: one GET PATH (default /cart) on a new
 # connection from the client namespace (from SOURCE if given), with
 # "Cookie: COOKIE" unless COOKIE is empty; prints one JSON object: status,
-# port (the client's), set_cookie (every value), cache_control, server and
-# session (from the application's JSON; null otherwise)
+# port (the client's), set_cookie (every value), cache_control, server,
+# session, items and new_session (from the application's JSON; null
+# otherwise)
 req() {
 	local args=() w
 	[ -z "$2" ] || args+=(-H "Cookie: $2")
@@ -146,8 +147,63 @@ req() {
 		   set_cookie: ($w.h["set-cookie"] // []),
 		   cache_control: (($w.h["cache-control"] // [null])[0]),
 		   server: ($app.server // $w.h["x-server"][0]),
-		   session: $app.session}'
+		   session: $app.session, items: $app.items,
+		   new_session: $app.new_session}'
 }
 
 # jc JSON FILTER: like jget, compact JSON out
 jc() { printf '%s' "$1" | jq -c "$2"; }
+
+# jset JSON VAR=FILTER...: one jq run for many values (jq's start is slow
+# under TCG): sets each VAR to FILTER's first value, a string as it is,
+# anything else as compact JSON ("null" when FILTER gives nothing)
+jset() {
+	local json=$1 prog="" spec names=() vals=() i
+	shift
+	for spec in "$@"; do
+		names+=("${spec%%=*}")
+		prog+="([${spec#*=}][0] | if type == \"string\" then . else tojson end),"
+	done
+	# (no process substitution: the test VM has no /dev/fd)
+	mapfile -t vals <<<"$(printf '%s' "$json" | jq -r "${prog%,}" 2>/dev/null)"
+	for i in "${!names[@]}"; do
+		printf -v "${names[i]}" '%s' "${vals[i]}"
+	done
+}
+
+# svc_stat SERVICE COUNTER: a counter of /proc/net/splicer/services
+# (cheaper than splicerctl -j stats and jq)
+svc_stat() { proc_get services "$2" name="$1"; }
+
+# cart_vals JSON [I]: what the tests check of a cartclient result (of user I
+# of a --users run), in one jq run:
+#   U_OK U_STICKY U_SERVER U_INTACT U_NITEMS (items in the cart) U_NEW (new
+#   application sessions) U_SESSION U_STATUSES ("200 200 ...") U_SERVERS
+#   (distinct servers, "s1 s2") U_NSET (Set-Cookie fields) U_OURS (of them,
+#   those of cookie $OURS, default SPLICERID) U_OURS0 (those on the first
+#   response) U_SC (the first of ours, whole) U_CC0 (Cache-Control of the
+#   first response) U_SEEN (Cookie fields the application received,
+#   " | "-joined) U_SENT (Cookie fields sent) U_P0 U_P1 U_PLAST (client
+#   ports of the first, second and last request)
+cart_vals() {
+	local u=. ours=${OURS:-SPLICERID}
+	[ -z "$2" ] || u=".users[$2]"
+	jset "$(jq -c "$u" <<<"$1")" U_OK=.ok U_STICKY=.sticky U_SERVER=.server \
+		U_INTACT=.intact U_NITEMS='.items | length' U_NEW=.new_sessions \
+		U_SESSION=.session U_STATUSES='.statuses | map(tostring) | join(" ")' \
+		U_SERVERS='.servers | unique | join(" ")' U_NSET='.set_cookie | length' \
+		U_OURS="[.set_cookie[] | select(startswith(\"$ours=\"))] | length" \
+		U_OURS0="[.requests[0].set_cookie[] | select(startswith(\"$ours=\"))] | length" \
+		U_SC="[.set_cookie[] | select(startswith(\"$ours=\"))][0] // \"\"" \
+		U_CC0='.requests[0].cache_control' U_SEEN='.cookie_headers | join(" | ")' \
+		U_SENT='.sent_cookies | join(" | ")' U_P0='.ports[0]' U_P1='.ports[1]' \
+		U_PLAST='.ports[-1]'
+}
+
+# brief JSON: what a cartclient run saw, on one line (for the log)
+brief() {
+	jq -c 'if .users then {ok, servers, sticky, intact,
+		users: [.users[] | {server, statuses, items: (.items | length), new_sessions}]}
+		else {ok, servers, statuses, items, new_sessions, set_cookie, errors} end' \
+		<<<"$1" 2>/dev/null || printf '%s\n' "$1"
+}
