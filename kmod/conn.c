@@ -446,6 +446,8 @@ static void connect_next(struct spl_conn *conn)
 		close_server(conn, true);
 		release_server(conn);
 	}
+	if (conn->pst.strict && conn->pst.pv == SPL_PV_HIT)
+		conn->pst.pv = SPL_PV_STRICT;	/* no retry was allowed */
 	if (conn->pst.pv == SPL_PV_STRICT)
 		conn->req.reason = "the server it persists on is unavailable (strict)";
 	respond(conn, conn->timed_out && conn->pst.pv != SPL_PV_STRICT ? 504 : 503);

@@ -11,6 +11,7 @@
 #include "nl_persist.h"
 #include "nl_util.h"
 #include "service.h"
+#include "sysfs.h"
 
 /* RFC 9110 tchar: cookie names, header names and parameter names alike. */
 static bool is_tchar(char c)
@@ -239,6 +240,14 @@ int spl_nl_persist_parse(struct genl_info *info, struct nlattr *nest,
 	return 0;
 }
 
+/* Evictions by configuration or import count like the data path's. */
+static void count_evictions(struct spl_service *svc, int n)
+{
+	spl_stats_add(&svc->stats, SPLICER_CNT_STICK_EVICTIONS, n);
+	spl_stats_add(&svc->sn->stats, SPLICER_CNT_STICK_EVICTIONS, n);
+	spl_stats_add(&spl_global_stats, SPLICER_CNT_STICK_EVICTIONS, n);
+}
+
 int spl_nl_persist_apply(struct spl_service *svc, struct spl_persist *p)
 {
 	struct spl_persist *old;
@@ -253,7 +262,7 @@ int spl_nl_persist_apply(struct spl_service *svc, struct spl_persist *p)
 			return err;
 		}
 		if (err > 0)
-			spl_stats_add(&svc->stats, SPLICER_CNT_STICK_EVICTIONS, err);
+			count_evictions(svc, err);
 	}
 	/* entries of another kind, or other masks, would never match again */
 	if (p->mode != old->mode || p->mask4 != old->mask4 || p->mask6 != old->mask6)
@@ -457,7 +466,7 @@ int spl_nl_stick_new(struct sk_buff *skb, struct genl_info *info)
 			      tb[SPLICER_STICK_A_IDLE] ?
 			      nla_get_u32(tb[SPLICER_STICK_A_IDLE]) : 0);
 	if (err > 0) {
-		spl_stats_add(&svc->stats, SPLICER_CNT_STICK_EVICTIONS, err);
+		count_evictions(svc, err);
 		err = 0;
 	}
 out:
