@@ -15,7 +15,8 @@
 	X(token)	\
 	X(maglev)	\
 	X(stick)	\
-	X(health)
+	X(health)	\
+	X(xlate)
 
 #define SPL_KUNIT_DECLARE(name)	extern struct kunit_suite spl_##name##_test_suite;
 #define SPL_KUNIT_REF(name)	&spl_##name##_test_suite,
