@@ -30,6 +30,7 @@
 #include "response.h"
 #include "rewrite.h"
 #include "sched.h"
+#include "splice.h"
 #include "sysfs.h"
 
 #define CREATE_TRACE_POINTS
@@ -45,6 +46,7 @@ const char *const spl_conn_state_names[] = {
 	[SPL_CONN_CONNECT] = "connect",
 	[SPL_CONN_RELAY] = "relay",
 	[SPL_CONN_LINGER] = "linger",
+	[SPL_CONN_SPLICED] = "spliced",
 	[SPL_CONN_DONE] = "done",
 };
 
@@ -55,6 +57,11 @@ static void spl_conn_queue(struct spl_conn *conn)
 	kref_get(&conn->ref);
 	if (!queue_work(spl_wq, &conn->work))
 		kref_put(&conn->ref, spl_conn_release);
+}
+
+void spl_conn_wake(struct spl_conn *conn)
+{
+	spl_conn_queue(conn);
 }
 
 /* Caller holds svc->conns_lock and @conn is on svc->conns. */
@@ -205,12 +212,22 @@ static void spl_conn_finish(struct spl_conn *conn, bool abort, const char *end)
 {
 	struct spl_service *svc = conn->svc;
 
+	if (conn->splice) {
+		spl_splice_end(conn, abort);
+		conn->bytes_in += atomic64_read(&conn->splice_bytes[0]);
+		conn->bytes_out += atomic64_read(&conn->splice_bytes[1]);
+		count_srv(conn, SPLICER_CNT_SPLICE_BYTES_IN,
+			  atomic64_read(&conn->splice_bytes[0]));
+		count_srv(conn, SPLICER_CNT_SPLICE_BYTES_OUT,
+			  atomic64_read(&conn->splice_bytes[1]));
+	}
 	spl_flow_end(conn, end);
 	spl_log_conn(conn, end);
 	set_state(conn, SPL_CONN_DONE);
 	timer_shutdown_sync(&conn->timer);
 	close_server(conn, abort);
-	close_sock(conn->csock, &conn->csaved, abort);
+	if (conn->csock)
+		close_sock(conn->csock, &conn->csaved, abort);
 	conn->csock = NULL;
 
 	spin_lock_bh(&svc->conns_lock);
@@ -635,6 +652,83 @@ static bool relay_error(struct spl_conn *conn)
 	return true;
 }
 
+/* ---- packet splice ---- */
+
+#define SPL_SPLICE_TRIES	50	/* quiet checks before relaying for good */
+
+/*
+ * Whether to hand the rest to the packet splice now: the service wants it,
+ * the relay holds nothing, nobody closed, and whatever must still be seen
+ * (the first response head, when persistence writes or learns there) has
+ * been.
+ */
+static bool splice_wanted(struct spl_conn *conn)
+{
+	const struct spl_dir *up = &conn->up, *down = &conn->down;
+	u8 mode = conn->pst.mode;
+
+	if (!READ_ONCE(conn->svc->cfg.splice) || conn->splice_tries >= SPL_SPLICE_TRIES ||
+	    conn->error || !conn->requests)
+		return false;
+	if ((mode == SPLICER_PERSIST_COOKIE || mode == SPLICER_PERSIST_PREFIX ||
+	     mode == SPLICER_PERSIST_LEARN) && !conn->resp_heads)
+		return false;
+	return up->off == up->len && down->off == down->len &&
+	       !up->eof && !down->eof && !up->shut && !down->shut &&
+	       !up->dead && !up->hold;
+}
+
+static int try_splice(struct spl_conn *conn)
+{
+	int err;
+
+	conn->splice_tries++;
+	err = spl_splice_try(conn, &conn->splice_why);
+	if (err == -EAGAIN && conn->splice_tries < SPL_SPLICE_TRIES)
+		return err;
+	if (err) {
+		/* relayed for good; the connection record says why */
+		conn->splice_tries = SPL_SPLICE_TRIES;
+		count(conn, SPLICER_CNT_SPLICE_FALLBACK, 1);
+		return err;
+	}
+	/* the sockets are retired: the splice carries the rest */
+	detach(conn->csock, &conn->csaved);
+	detach(conn->ssock, &conn->ssaved);
+	spl_splice_retire(conn->csock);
+	spl_splice_retire(conn->ssock);
+	conn->csock = NULL;
+	conn->ssock = NULL;
+	conn->splice_why = NULL;
+	count(conn, SPLICER_CNT_SPLICED, 1);
+	spl_flow_end(conn, "spliced: no more HTTP framing");
+	set_state(conn, SPL_CONN_SPLICED);
+	mod_timer(&conn->timer, spl_splice_next(conn, READ_ONCE(conn->svc->cfg.idle_timeout)));
+	return 0;
+}
+
+static void step_spliced(struct spl_conn *conn)
+{
+	u32 idle_ms = READ_ONCE(conn->svc->cfg.idle_timeout);
+	bool idle;
+
+	switch (spl_splice_poll(conn, idle_ms, &idle)) {
+	case SPL_SPLICE_CLOSED:
+		spl_conn_finish(conn, false, "both sides closed (spliced)");
+		return;
+	case SPL_SPLICE_RESET:
+		spl_conn_finish(conn, false, "reset (spliced)");
+		return;
+	case SPL_SPLICE_RUNNING:
+		break;
+	}
+	if (idle) {
+		spl_conn_finish(conn, true, "idle timeout (spliced)");
+		return;
+	}
+	mod_timer(&conn->timer, spl_splice_next(conn, idle_ms));
+}
+
 static void step_relay(struct spl_conn *conn)
 {
 	struct spl_dir *up = &conn->up, *down = &conn->down;
@@ -698,6 +792,16 @@ static void step_relay(struct spl_conn *conn)
 			break;
 	}
 	count_bytes(conn, up0, down0);
+	if (!again && splice_wanted(conn)) {
+		switch (try_splice(conn)) {
+		case 0:
+			return;
+		case -EAGAIN:
+			/* not quiet yet: look again soon */
+			mod_timer(&conn->timer, jiffies + SPL_RETRY_JIFFIES);
+			break;
+		}
+	}
 	if (up->bytes != up0 || down->bytes != down0) {
 		set_deadline(conn, relay_timeout(conn));
 	} else if (past_deadline(conn)) {
@@ -737,6 +841,9 @@ static void spl_conn_work(struct work_struct *work)
 				break;
 			case SPL_CONN_LINGER:
 				step_linger(conn);
+				break;
+			case SPL_CONN_SPLICED:
+				step_spliced(conn);
 				break;
 			}
 		}

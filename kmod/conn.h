@@ -28,6 +28,7 @@ enum spl_conn_state {
 	SPL_CONN_CONNECT,	/* connecting to a server */
 	SPL_CONN_RELAY,		/* relaying both ways in the kernel */
 	SPL_CONN_LINGER,	/* sent a generated response, draining */
+	SPL_CONN_SPLICED,	/* both sockets retired: packets are spliced */
 	SPL_CONN_DONE,
 };
 
@@ -121,12 +122,21 @@ struct spl_conn {
 	u64 bytes_in;			/* relayed client -> server */
 	u64 bytes_out;			/* relayed server -> client */
 
+	/* packet splice (splice.c) */
+	struct spl_splice *splice;	/* while SPLICED */
+	atomic64_t splice_bytes[2];	/* c2s, s2c: by the splice, when it ended */
+	u8 splice_tries;
+	const char *splice_why;		/* why not (yet), for the log */
+	u32 resp_heads;			/* final response heads forwarded */
+
 	struct spl_dir up;		/* client -> server; holds the head */
 	struct spl_dir down;		/* server -> client */
 };
 
 void spl_conn_start(struct spl_service *svc, struct socket *sock);
 void spl_conn_kill(struct spl_conn *conn);
+/* Queue @conn's work (any context; @conn alive). */
+void spl_conn_wake(struct spl_conn *conn);
 void spl_conn_count_request(struct spl_conn *conn);
 /* Count @v under @cnt for the service, the netns and the module. */
 void spl_conn_count(struct spl_conn *conn, int cnt, s64 v);

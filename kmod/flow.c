@@ -297,8 +297,10 @@ bool spl_frame_down(struct spl_conn *conn, struct spl_dir *d)
 			response_error(conn, "101 to a request that did not ask to upgrade");
 			break;
 		}
-		if (resp.status >= 200 || kind == SPL_HTTP_BODY_TUNNEL)
+		if (resp.status >= 200 || kind == SPL_HTTP_BODY_TUNNEL) {
 			e->status = resp.status;
+			conn->resp_heads++;
+		}
 		if (resp.status >= 200 && conn->srv &&
 		    spl_health_bad_status(conn->srv, resp.status))
 			spl_health_observe(conn->srv, SPL_PASSIVE_STATUS);

@@ -19,6 +19,7 @@
 #include "pool.h"
 #include "proc.h"
 #include "service.h"
+#include "splice.h"
 #include "sysfs.h"
 
 unsigned int spl_net_id __read_mostly;
@@ -30,6 +31,7 @@ atomic64_t spl_conns_free = ATOMIC64_INIT(0);
 static int __net_init spl_net_init(struct net *net)
 {
 	struct spl_net *sn = spl_net(net);
+	int err;
 
 	sn->net = net;
 	mutex_init(&sn->lock);
@@ -37,7 +39,13 @@ static int __net_init spl_net_init(struct net *net)
 	INIT_LIST_HEAD(&sn->pools);
 	sn->gen = 1;
 	atomic_set(&sn->nconns, 0);
-	return spl_proc_init(sn);
+	err = spl_splice_net_init(net);
+	if (err)
+		return err;
+	err = spl_proc_init(sn);
+	if (err)
+		spl_splice_net_exit(net);
+	return err;
 }
 
 /*
@@ -68,6 +76,8 @@ static void __net_exit spl_net_exit(struct net *net)
 	mutex_unlock(&sn->lock);
 
 	wait_var_event(&sn->nconns, !atomic_read(&sn->nconns));
+	/* every splice ended with its connection: no flow needs the hooks */
+	spl_splice_net_exit(net);
 }
 
 static struct pernet_operations spl_net_ops = {

@@ -65,6 +65,7 @@ static const struct nla_policy spl_svc_policy[SPLICER_SVC_A_MAX + 1] = {
 	[SPLICER_SVC_A_MAX_HEADERS] = { .type = NLA_U32 },
 	[SPLICER_SVC_A_STATS] = { .type = NLA_REJECT },
 	[SPLICER_SVC_A_PERSIST] = NLA_POLICY_NESTED(spl_persist_policy),
+	[SPLICER_SVC_A_SPLICE] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy spl_pool_policy[SPLICER_POOL_A_MAX + 1] = {
@@ -273,6 +274,7 @@ static int fill_service(struct sk_buff *msg, struct spl_service *svc,
 	    nla_put_u32(msg, SPLICER_SVC_A_MAX_LINE, svc->cfg.max_line) ||
 	    nla_put_u32(msg, SPLICER_SVC_A_MAX_HEADERS, svc->cfg.max_headers) ||
 	    nla_put_u32(msg, SPLICER_SVC_A_RETRIES, svc->cfg.retries) ||
+	    nla_put_u8(msg, SPLICER_SVC_A_SPLICE, svc->cfg.splice) ||
 	    spl_nl_persist_fill(msg, svc) ||
 	    put_counters(msg, SPLICER_SVC_A_STATS, &svc->stats, SPLICER_CNT_MAX))
 		goto cancel;
@@ -360,6 +362,13 @@ static int fill_server(struct sk_buff *msg, struct spl_server *srv, u32 portid,
 
 /* ---- services ---- */
 
+static int get_splice(struct nlattr *a, struct spl_service_cfg *cfg)
+{
+	if (a)
+		cfg->splice = nla_get_u8(a);
+	return 0;
+}
+
 static int svc_cfg_parse(struct genl_info *info, struct nlattr **tb,
 			 struct spl_service_cfg *cfg)
 {
@@ -386,7 +395,8 @@ static int svc_cfg_parse(struct genl_info *info, struct nlattr **tb,
 			     SPL_MSG("MAX_HEADERS: out of range 1-1024")) ?:
 	       get_u32_range(info, tb[SPLICER_SVC_A_RETRIES], 0,
 			     SPL_RETRIES_MAX, &cfg->retries,
-			     SPL_MSG("RETRIES: out of range 0-16"));
+			     SPL_MSG("RETRIES: out of range 0-16")) ?:
+	       get_splice(tb[SPLICER_SVC_A_SPLICE], cfg);
 }
 
 static struct spl_service *svc_lookup(struct genl_info *info,
@@ -532,6 +542,7 @@ static int spl_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 	WRITE_ONCE(svc->cfg.max_line, cfg.max_line);
 	WRITE_ONCE(svc->cfg.max_headers, cfg.max_headers);
 	WRITE_ONCE(svc->cfg.retries, cfg.retries);
+	WRITE_ONCE(svc->cfg.splice, cfg.splice);
 	if (pool) {
 		old = rcu_dereference_protected(svc->pool, lockdep_is_held(&sn->lock));
 		pool->users++;

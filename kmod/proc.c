@@ -13,6 +13,7 @@
 #include "pool.h"
 #include "proc.h"
 #include "service.h"
+#include "splice.h"
 
 static const char *const srv_state_names[] = {
 	[SPLICER_SRV_STATE_UP] = "up",
@@ -124,13 +125,15 @@ static int conns_show(struct seq_file *m, void *v)
 		list_for_each_entry(conn, &svc->conns, node) {
 			struct spl_server *srv = READ_ONCE(conn->srv);
 
-			seq_printf(m, "%llu %s %pISpc %s %s %llu %llu %llu\n",
+			seq_printf(m, "%llu %s %pISpc %s %s %llu %llu %llu",
 				   conn->id, svc->name, &conn->client,
 				   srv ? srv->name : "-",
 				   spl_conn_state_names[READ_ONCE(conn->state)],
 				   div_u64(now - conn->start_ns, NSEC_PER_MSEC),
 				   READ_ONCE(conn->up.bytes),
 				   READ_ONCE(conn->down.bytes));
+			spl_splice_show(m, conn);	/* offsets, when spliced */
+			seq_putc(m, '\n');
 		}
 		spin_unlock_bh(&svc->conns_lock);
 	}

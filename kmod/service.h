@@ -51,6 +51,7 @@ struct spl_service_cfg {
 	u32 retries;
 	u32 max_line;			/* request line, bytes */
 	u32 max_headers;		/* header fields per request */
+	u32 splice;			/* 1: packet splice after binding */
 };
 
 /* The parser's limits of a service, read once for one head. */

@@ -78,6 +78,7 @@ enum splicer_svc_attr {
 	SPLICER_SVC_A_MAX_LINE,		/* u32: request line limit, bytes (more: 414) */
 	SPLICER_SVC_A_MAX_HEADERS,	/* u32: header fields per request (more: 431) */
 	SPLICER_SVC_A_PERSIST,		/* nest, enum splicer_persist_attr */
+	SPLICER_SVC_A_SPLICE,		/* u8: 1 join the flows in the kernel after binding (packet splice), 0 relay */
 
 	__SPLICER_SVC_A_MAX,
 	SPLICER_SVC_A_MAX = __SPLICER_SVC_A_MAX - 1
@@ -298,8 +299,8 @@ enum splicer_cnt {
 	SPLICER_CNT_CONNS,		/* connections accepted / opened */
 	SPLICER_CNT_ACTIVE,		/* connections open now */
 	SPLICER_CNT_REQUESTS,		/* request heads forwarded */
-	SPLICER_CNT_BYTES_IN,		/* client -> server payload bytes */
-	SPLICER_CNT_BYTES_OUT,		/* server -> client payload bytes */
+	SPLICER_CNT_BYTES_IN,		/* client -> server payload bytes, relayed */
+	SPLICER_CNT_BYTES_OUT,		/* server -> client payload bytes, relayed */
 	SPLICER_CNT_CONNECT_FAIL,	/* connect attempts that failed */
 	SPLICER_CNT_RETRIES,		/* connect attempts after the first */
 	SPLICER_CNT_RESP_400,		/* generated responses, by status */
@@ -317,6 +318,10 @@ enum splicer_cnt {
 	SPLICER_CNT_PERSIST_REDISPATCH,	/* persisted server unusable: sent elsewhere */
 	SPLICER_CNT_PERSIST_INVALID,	/* tokens ignored: forged, altered, expired */
 	SPLICER_CNT_STICK_EVICTIONS,	/* stick entries evicted for room */
+	SPLICER_CNT_SPLICED,		/* connections joined by the packet splice */
+	SPLICER_CNT_SPLICE_BYTES_IN,	/* client -> server payload bytes, spliced */
+	SPLICER_CNT_SPLICE_BYTES_OUT,	/* server -> client payload bytes, spliced */
+	SPLICER_CNT_SPLICE_FALLBACK,	/* splice wanted, relayed instead (the log says why) */
 
 	__SPLICER_CNT_MAX,
 	SPLICER_CNT_MAX = __SPLICER_CNT_MAX - 1
@@ -365,6 +370,7 @@ enum splicer_log_attr {
 	SPLICER_LOG_A_BYTES_OUT,	/* u64: server -> client */
 	SPLICER_LOG_A_PERSIST,		/* string: the persistence outcome, in words */
 	SPLICER_LOG_A_HEALTH,		/* string: HEALTH records: "up" or "down" */
+	SPLICER_LOG_A_SPLICE,		/* string: CONN records: "spliced", or why it was relayed */
 
 	__SPLICER_LOG_A_MAX,
 	SPLICER_LOG_A_MAX = __SPLICER_LOG_A_MAX - 1

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Packet splice: once a connection is bound and nothing configured needs
+ * to see more of its stream, its two TCP flows are joined in the network
+ * layer. Documentation/splice.md tells the whole story.
+ *
+ * Ownership: the connection owns its splice (conn->splice). The splice's
+ * two flow entries sit in a global hash read by netfilter hooks under RCU;
+ * the connection's work unhashes them and waits for a grace period before
+ * the splice (and the connection) may go. The hooks only translate,
+ * forward, count and wake the connection's work.
+ */
+#ifndef _SPL_SPLICE_H
+#define _SPL_SPLICE_H
+
+#include <linux/types.h>
+
+struct spl_conn;
+struct spl_splice;
+struct seq_file;
+
+int spl_splice_init(void);
+void spl_splice_exit(void);
+
+/*
+ * spl_splice_try - join @conn's flows, if its sockets are quiet.
+ * Caller: the connection's work, relay buffers empty both ways.
+ * Return: 0 when spliced (both sockets retired, conn->csock and
+ * conn->ssock NULL); -EAGAIN when not quiet yet (try again soon); another
+ * error when this connection cannot be spliced (*@why says why).
+ */
+int spl_splice_try(struct spl_conn *conn, const char **why);
+
+/* How the splice is doing, for the connection's work. */
+enum spl_splice_end {
+	SPL_SPLICE_RUNNING,
+	SPL_SPLICE_CLOSED,	/* FIN both ways, and the linger is over */
+	SPL_SPLICE_RESET,	/* a reset from either side (lingered) */
+};
+
+/* Check @conn's splice; @idle_ms: the service's idle timeout. */
+enum spl_splice_end spl_splice_poll(struct spl_conn *conn, u32 idle_ms,
+				    bool *idle);
+
+/*
+ * spl_splice_end - unhash and free @conn's splice; @reset sends a reset
+ * to both ends first (idle timeout, administrator, unload). May sleep.
+ */
+void spl_splice_end(struct spl_conn *conn, bool reset);
+
+struct socket;
+/* Close a socket of a spliced connection without sending anything. */
+void spl_splice_retire(struct socket *sock);
+
+/* When the next spl_splice_poll() is due (jiffies). */
+unsigned long spl_splice_next(struct spl_conn *conn, u32 idle_ms);
+
+struct net;
+int spl_splice_net_init(struct net *net);
+void spl_splice_net_exit(struct net *net);
+
+/* One line's worth for /proc/net/splicer/conns. */
+void spl_splice_show(struct seq_file *m, struct spl_conn *conn);
+
+#endif /* _SPL_SPLICE_H */
