@@ -7,6 +7,9 @@
  * object {"pools": [...], "servers": [...], "services": [...]} without
  * counters.
  *
+ * A pool's health checks are the end of its "pool add" line ("health http
+ * interval 2s ..."); checks no batch line can carry (a body with a blank, a
+ * string with a '#') are written as a comment instead, with a warning.
  * A service's persistence follows its "service add" line as a "persist"
  * line. Persistence keys are write only and never dumped: a comment says
  * so, since a replay without them makes the new services sign with keys of

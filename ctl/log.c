@@ -4,6 +4,8 @@
  * record a line (or one JSON object a line with -j) until interrupted or
  * "count N" records have been printed. Records are multicast by the module
  * (SPLICER_MCGRP_LOG); there is no history, only what happens from now on.
+ * Kinds: request, conn, and health (a server of a pool went up or down;
+ * such records name a pool and no service).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 
 struct log_opts {
 	char service[SPLICER_NAME_MAX];	/* "" = every service */
+	char pool[SPLICER_NAME_MAX];	/* "" = every pool */
 	uint32_t count;			/* 0 = until interrupted */
 	uint32_t printed;
 };
@@ -26,6 +29,7 @@ struct log_opts {
 static const struct kw log_kws[] = {
 	{ "service", KW_NAME, 0, offsetof(struct log_opts, service), 0, 0, NULL },
 	{ "count", KW_U32, 1, offsetof(struct log_opts, count), 1, UINT32_MAX, NULL },
+	{ "pool", KW_NAME, 2, offsetof(struct log_opts, pool), 0, 0, NULL },
 };
 
 /* ---- netlink -> model ----------------------------------------------- */
@@ -58,7 +62,7 @@ static int log_parse(const struct nlattr *nest, struct log_rec *r)
 		T(SERVICE, service), T(POOL, pool), T(SERVER, server),
 		T(DECISION, decision), T(METHOD, method), T(TARGET, target),
 		T(HOST, host), T(REASON, reason), T(END, end),
-		T(PERSIST, persist),
+		T(PERSIST, persist), T(HEALTH, health),
 #undef T
 	}, u32s[] = {
 #define U(a, f) { SPLICER_LOG_A_##a, offsetof(struct log_rec, f), 4 }
@@ -117,7 +121,8 @@ static int log_parse(const struct nlattr *nest, struct log_rec *r)
 static const char *kind_name(uint8_t kind)
 {
 	return kind == SPLICER_LOG_REQUEST ? "request" :
-	       kind == SPLICER_LOG_CONN ? "conn" : "unknown";
+	       kind == SPLICER_LOG_CONN ? "conn" :
+	       kind == SPLICER_LOG_HEALTH ? "health" : "unknown";
 }
 
 /* A word as is when it is plain printable ASCII, else a JSON string. */
@@ -197,6 +202,10 @@ static void log_print_plain(const struct log_rec *r)
 		fputs(" pool ", stdout);
 		print_word(r->pool);
 	}
+	if (LOG_HAS(r, SPLICER_LOG_A_HEALTH)) {
+		fputs(" health ", stdout);
+		print_word(r->health);
+	}
 	if (LOG_HAS(r, SPLICER_LOG_A_DECISION)) {
 		fputs(" decision ", stdout);
 		print_word(r->decision);
@@ -248,6 +257,7 @@ static void log_print_json(const struct log_rec *r)
 		F(POOL, "pool", pool, 0), F(SERVER, "server", server, 0),
 		F(DECISION, "decision", decision, 0),
 		F(PERSIST, "persist", persist, 0),
+		F(HEALTH, "health", health, 0),
 		F(RETRIES, "retries", retries, 4),
 		F(REQUEST_NO, "request_no", request_no, 4),
 		F(METHOD, "method", method, 0), F(TARGET, "target", target, 0),
@@ -302,7 +312,10 @@ static int log_record(const struct nlattr *attrs, int len, void *arg)
 			continue;
 		if (log_parse(a, &r))
 			return -EBADMSG;
+		/* Health records belong to a pool, not to a service. */
 		if (*o->service && strcmp(o->service, r.service))
+			continue;
+		if (*o->pool && strcmp(o->pool, r.pool))
 			continue;
 		if (opts.json)
 			log_print_json(&r);
@@ -333,6 +346,6 @@ static int cmd_log(int argc, char **argv, const struct cmd *cmd)
 }
 
 const struct cmd log_cmds[] = {
-	{ "show|follow", "log [service NAME] [count N]", cmd_log },
+	{ "show|follow", "log [service NAME] [pool NAME] [count N]", cmd_log },
 };
 const size_t log_ncmds = ARRAY_SIZE(log_cmds);

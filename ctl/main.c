@@ -70,7 +70,9 @@ static void help(FILE *f)
 		"2m, 1h or milliseconds (persist: whole seconds, a bare number is\n"
 		"seconds); BYTES may end in k or M; names are 1..31 of A-Z a-z 0-9 _ . -;\n"
 		"a cookie, header or parameter NAME is 1..63 RFC 6265 token characters;\n"
-		"HEX is a key of 32 hex digits\n");
+		"HEX is a key of 32 hex digits; health and its options come last in pool\n"
+		"add|set; RANGES are statuses 200-399 or 200,204,301-302; CLASSES 5xx,\n"
+		"4xx,5xx or none\n");
 }
 
 static void short_usage(FILE *f)

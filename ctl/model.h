@@ -61,6 +61,32 @@ struct stick {
 	unsigned int line;		/* stick import: the line it came from */
 };
 
+/*
+ * A pool's health checking (SPLICER_POOL_A_HEALTH). The string sizes are
+ * the module's (NUL included): longer values are refused before sending.
+ */
+#define HEALTH_METHOD_MAX	24
+#define HEALTH_PATH_MAX		256
+#define HEALTH_HOST_MAX		128
+#define HEALTH_BODY_MAX		64
+
+struct health {
+	uint32_t has;			/* enum splicer_health_attr */
+	uint8_t type;			/* enum splicer_health_type */
+	uint32_t interval, fastinter, timeout;	/* ms */
+	uint32_t rise, fall;
+	uint16_t port;			/* 0: the server's */
+	char method[HEALTH_METHOD_MAX];
+	char path[HEALTH_PATH_MAX];
+	char host[HEALTH_HOST_MAX];
+	struct splicer_status_range expect[SPLICER_EXPECT_MAX];	/* bit EXPECT */
+	uint32_t nexpect;
+	char body[HEALTH_BODY_MAX];
+	uint32_t passive_errors;	/* 0: off */
+	uint32_t passive_window;	/* ms */
+	uint32_t passive_status;	/* bit N: Nxx responses count */
+};
+
 struct service {
 	uint32_t has;			/* enum splicer_svc_attr */
 	char name[SPLICER_NAME_MAX];
@@ -84,6 +110,7 @@ struct pool {
 	uint8_t balance;		/* enum splicer_balance */
 	uint32_t servers;
 	uint32_t servers_up;
+	struct health health;		/* bit HEALTH */
 };
 
 struct server {
@@ -95,6 +122,14 @@ struct server {
 	uint32_t maxconn;		/* 0 = unlimited */
 	uint8_t state;			/* enum splicer_srv_state */
 	struct counters stats;		/* bit STATS */
+	/* What the checks say (read only), each with its own bit. */
+	uint8_t health;			/* enum splicer_health_state */
+	char check_result[80];		/* the last probe, in words */
+	uint32_t check_latency;		/* us */
+	uint32_t check_fails;		/* in a row */
+	uint64_t checks, checks_failed;
+	uint64_t passive_errors;
+	uint32_t downs;
 };
 
 /* One decision log record (SPLICER_CMD_LOG). has: bit n = attribute n. */
@@ -121,6 +156,7 @@ struct log_rec {
 	uint32_t t_head, t_connect, t_response, t_total;	/* us */
 	uint64_t bytes_in, bytes_out;
 	char persist[LOG_TEXT_MAX];	/* the persistence outcome */
+	char health[16];		/* HEALTH records: "up" or "down" */
 };
 
 #define LOG_HAS(r, attr)	((r)->has & (1ull << (attr)))

@@ -229,6 +229,25 @@ static const char *const pool_names[] = {
 	[SPLICER_POOL_A_BALANCE] = "BALANCE",
 	[SPLICER_POOL_A_SERVERS] = "SERVERS",
 	[SPLICER_POOL_A_SERVERS_UP] = "SERVERS_UP",
+	[SPLICER_POOL_A_HEALTH] = "HEALTH",
+};
+
+static const char *const health_names[] = {
+	[SPLICER_HEALTH_A_TYPE] = "TYPE",
+	[SPLICER_HEALTH_A_INTERVAL] = "INTERVAL",
+	[SPLICER_HEALTH_A_FASTINTER] = "FASTINTER",
+	[SPLICER_HEALTH_A_TIMEOUT] = "TIMEOUT",
+	[SPLICER_HEALTH_A_RISE] = "RISE",
+	[SPLICER_HEALTH_A_FALL] = "FALL",
+	[SPLICER_HEALTH_A_PORT] = "PORT",
+	[SPLICER_HEALTH_A_METHOD] = "METHOD",
+	[SPLICER_HEALTH_A_PATH] = "PATH",
+	[SPLICER_HEALTH_A_HOST] = "HOST",
+	[SPLICER_HEALTH_A_EXPECT] = "EXPECT",
+	[SPLICER_HEALTH_A_BODY] = "BODY",
+	[SPLICER_HEALTH_A_PASSIVE_ERRORS] = "PASSIVE_ERRORS",
+	[SPLICER_HEALTH_A_PASSIVE_WINDOW] = "PASSIVE_WINDOW",
+	[SPLICER_HEALTH_A_PASSIVE_STATUS] = "PASSIVE_STATUS",
 };
 
 static const char *const srv_names[] = {
@@ -242,6 +261,14 @@ static const char *const srv_names[] = {
 	[SPLICER_SRV_A_STATE] = "STATE",
 	[SPLICER_SRV_A_STATS] = "STATS",
 	[SPLICER_SRV_A_PAD] = "PAD",
+	[SPLICER_SRV_A_HEALTH] = "HEALTH",
+	[SPLICER_SRV_A_CHECK_RESULT] = "CHECK_RESULT",
+	[SPLICER_SRV_A_CHECK_LATENCY] = "CHECK_LATENCY",
+	[SPLICER_SRV_A_CHECK_FAILS] = "CHECK_FAILS",
+	[SPLICER_SRV_A_CHECKS] = "CHECKS",
+	[SPLICER_SRV_A_CHECKS_FAILED] = "CHECKS_FAILED",
+	[SPLICER_SRV_A_PASSIVE_ERRORS] = "PASSIVE_ERRORS",
+	[SPLICER_SRV_A_DOWNS] = "DOWNS",
 };
 
 static const char *const stick_names[] = {
@@ -270,7 +297,11 @@ static const struct name_table *const svc_nests[] = {
 	[SPLICER_SVC_A_PERSIST] = &persist_table,
 };
 static const struct name_table svc_table = TABLE_NESTS(svc_names, svc_nests);
-static const struct name_table pool_table = TABLE(pool_names);
+static const struct name_table health_table = TABLE(health_names);
+static const struct name_table *const pool_nests[] = {
+	[SPLICER_POOL_A_HEALTH] = &health_table,
+};
+static const struct name_table pool_table = TABLE_NESTS(pool_names, pool_nests);
 static const struct name_table srv_table = TABLE(srv_names);
 static const struct name_table stick_table = TABLE(stick_names);
 static const struct name_table *const top_nests[] = {

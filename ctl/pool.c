@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * splicerctl pool: named sets of servers and how requests are spread over
- * them.
+ * splicerctl pool: named sets of servers, how requests are spread over
+ * them, and how their servers are checked ("health ...", last on the line
+ * of add and set; parsing, the nests and the words are in health.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 #include <netlink/attr.h>
 
+#include "health.h"
 #include "output.h"
 #include "subcommands.h"
 
@@ -21,24 +23,11 @@ static const struct kw pool_kws[] = {
 
 /* ---- model <-> netlink ----------------------------------------------- */
 
-static int pool_put(struct nl_msg *msg, const struct pool *p)
-{
-	struct nlattr *nest = nla_nest_start(msg, NLA_F_NESTED | SPLICER_A_POOL);
-	int err = 0;
-
-	if (!nest)
-		return -ENOMEM;
-	err |= nla_put_string(msg, SPLICER_POOL_A_NAME, p->name);
-	if (HAS(p, SPLICER_POOL_A_BALANCE))
-		err |= nla_put_u8(msg, SPLICER_POOL_A_BALANCE, p->balance);
-	nla_nest_end(msg, nest);
-	return err ? -ENOMEM : 0;
-}
-
 static struct nla_policy pool_policy[SPLICER_POOL_A_MAX + 1] = {
 	[SPLICER_POOL_A_BALANCE] = { .type = NLA_U8 },
 	[SPLICER_POOL_A_SERVERS] = { .type = NLA_U32 },
 	[SPLICER_POOL_A_SERVERS_UP] = { .type = NLA_U32 },
+	[SPLICER_POOL_A_HEALTH] = { .type = NLA_NESTED },
 };
 
 static int pool_parse(const struct nlattr *nest, struct pool *p)
@@ -62,6 +51,11 @@ static int pool_parse(const struct nlattr *nest, struct pool *p)
 	if (tb[SPLICER_POOL_A_SERVERS_UP]) {
 		p->servers_up = nla_get_u32(tb[SPLICER_POOL_A_SERVERS_UP]);
 		SET(p, SPLICER_POOL_A_SERVERS_UP);
+	}
+	if (tb[SPLICER_POOL_A_HEALTH]) {
+		if (health_parse(tb[SPLICER_POOL_A_HEALTH], &p->health))
+			return -EBADMSG;
+		SET(p, SPLICER_POOL_A_HEALTH);
 	}
 	return 0;
 }
@@ -100,10 +94,19 @@ int pool_dump(struct nlx *nl, struct pool_list *list)
 
 /* ---- output ---------------------------------------------------------- */
 
+/* Health is shown when the module reports it and it is on. */
+static bool health_on(const struct pool *p)
+{
+	return HAS(p, SPLICER_POOL_A_HEALTH) &&
+	       HAS(&p->health, SPLICER_HEALTH_A_TYPE) &&
+	       p->health.type != SPLICER_HEALTH_NONE;
+}
+
 void pool_print(const struct pool *p, bool as_command)
 {
 	const char *balance = balance_name(p->balance);
-	char num[16];
+	char num[16], words[HEALTH_WORDS_MAX];
+	bool words_ok = false;
 
 	if (!balance) {
 		snprintf(num, sizeof(num), "%u", p->balance);
@@ -118,20 +121,36 @@ void pool_print(const struct pool *p, bool as_command)
 			json_uint("servers", p->servers);
 		if (HAS(p, SPLICER_POOL_A_SERVERS_UP) && !as_command)
 			json_uint("servers_up", p->servers_up);
+		if (health_on(p))
+			health_print_json("health", &p->health);
 		json_close_object();
 		return;
 	}
+	if (health_on(p))
+		words_ok = health_format(&p->health, as_command, words, sizeof(words));
 	printf("pool %s%s", as_command ? "add " : "", p->name);
 	if (HAS(p, SPLICER_POOL_A_BALANCE))
 		printf(" balance %s", balance);
-	if (as_command)
-		goto end;
+	if (as_command) {
+		/* In a dump the health is part of "pool add", last. */
+		if (words_ok)
+			printf(" health %s", words);
+		putchar('\n');
+		if (health_on(p) && !words_ok) {
+			/* Not a command this splicerctl can write: say so, don't guess. */
+			printf("# pool %s health: %s\n", p->name, words);
+			fprintf(stderr, "splicerctl: warning: pool \"%s\": health checks "
+				"not dumped: %s\n", p->name, words);
+		}
+		return;
+	}
 	if (HAS(p, SPLICER_POOL_A_SERVERS))
 		printf(" servers %u", p->servers);
 	if (HAS(p, SPLICER_POOL_A_SERVERS_UP))
 		printf(" servers-up %u", p->servers_up);
-end:
 	putchar('\n');
+	if (health_on(p))
+		printf("    health %s\n", words);
 }
 
 /* ---- commands -------------------------------------------------------- */
@@ -172,16 +191,48 @@ static int send_pool(uint8_t nlcmd, const struct pool *p, const char *verb)
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 
+/*
+ * The options of "health", in the usage of add (and printed after the
+ * usage line of set when a health word is wrong).
+ */
+#define HEALTH_OPTIONS \
+	"      CHECK: [interval DUR] [fastinter DUR] [timeout DUR] [rise N] [fall N]\n" \
+	"             [port PORT] [passive N] [window DUR] [status CLASSES]\n" \
+	"      HTTP:  [method METHOD] [path /PATH] [host HOST] [expect RANGES] [body TEXT]"
+
+/* NAME [balance B] [health ...]: the arguments of add and set. */
+static int pool_args(const struct cmd *cmd, int argc, char **argv, struct pool *p)
+{
+	char err[192];
+	int err_rc, at;
+
+	err_rc = arg_name(cmd, "NAME", argc ? argv[0] : NULL, p->name);
+	if (err_rc)
+		return err_rc;
+	argc--, argv++;
+	at = health_word_at(argc, argv);
+	err_rc = parse_keywords(cmd, pool_kws, ARRAY_SIZE(pool_kws), at, argv, p,
+				&p->has);
+	if (err_rc)
+		return err_rc;
+	if (at == argc)
+		return 0;
+	if (health_args(argc - at - 1, argv + at + 1, &p->health, err, sizeof(err))) {
+		err_rc = usage_error(cmd, "%s", err);
+		if (!strstr(cmd->usage, HEALTH_OPTIONS))
+			fprintf(stderr, "%s\n", HEALTH_OPTIONS);
+		return err_rc;
+	}
+	SET(p, SPLICER_POOL_A_HEALTH);
+	return 0;
+}
+
 static int cmd_add(int argc, char **argv, const struct cmd *cmd)
 {
 	struct pool p = { 0 };
 	int err;
 
-	err = arg_name(cmd, "NAME", argc ? argv[0] : NULL, p.name);
-	if (err)
-		return err;
-	err = parse_keywords(cmd, pool_kws, ARRAY_SIZE(pool_kws), argc - 1, argv + 1,
-			     &p, &p.has);
+	err = pool_args(cmd, argc, argv, &p);
 	if (err)
 		return err;
 	return send_pool(SPLICER_CMD_POOL_NEW, &p, "add");
@@ -192,15 +243,11 @@ static int cmd_set(int argc, char **argv, const struct cmd *cmd)
 	struct pool p = { 0 };
 	int err;
 
-	err = arg_name(cmd, "NAME", argc ? argv[0] : NULL, p.name);
+	err = pool_args(cmd, argc, argv, &p);
 	if (err)
 		return err;
-	err = parse_keywords(cmd, pool_kws, ARRAY_SIZE(pool_kws), argc - 1, argv + 1,
-			     &p, &p.has);
-	if (err)
-		return err;
-	if (!HAS(&p, SPLICER_POOL_A_BALANCE))
-		return usage_error(cmd, "missing \"balance roundrobin|leastconn\"");
+	if (!HAS(&p, SPLICER_POOL_A_BALANCE) && !HAS(&p, SPLICER_POOL_A_HEALTH))
+		return usage_error(cmd, "nothing to set");
 	return send_pool(SPLICER_CMD_POOL_SET, &p, "set");
 }
 
@@ -272,8 +319,11 @@ static int cmd_show(int argc, char **argv, const struct cmd *cmd)
 }
 
 const struct cmd pool_cmds[] = {
-	{ "add", "pool add NAME [balance roundrobin|leastconn]", cmd_add },
-	{ "set", "pool set NAME balance roundrobin|leastconn", cmd_set },
+	{ "add", "pool add NAME [balance roundrobin|leastconn] "
+	  "[health off|tcp [CHECK]|http [CHECK] [HTTP]]\n" HEALTH_OPTIONS, cmd_add },
+	{ "set", "pool set NAME [balance roundrobin|leastconn] "
+	  "[health off|tcp [CHECK]|http [CHECK] [HTTP]] (CHECK, HTTP: as for add)",
+	  cmd_set },
 	{ "del|delete", "pool del NAME", cmd_del },
 	{ "show|list|ls", "pool show [NAME]", cmd_show },
 };

@@ -8,6 +8,7 @@
 
 #include <netlink/attr.h>
 
+#include "health.h"
 #include "output.h"
 #include "subcommands.h"
 
@@ -58,6 +59,13 @@ static struct nla_policy srv_policy[SPLICER_SRV_A_MAX + 1] = {
 	[SPLICER_SRV_A_MAXCONN] = { .type = NLA_U32 },
 	[SPLICER_SRV_A_STATE] = { .type = NLA_U8 },
 	[SPLICER_SRV_A_STATS] = { .type = NLA_NESTED },
+	[SPLICER_SRV_A_HEALTH] = { .type = NLA_U8 },
+	[SPLICER_SRV_A_CHECK_LATENCY] = { .type = NLA_U32 },
+	[SPLICER_SRV_A_CHECK_FAILS] = { .type = NLA_U32 },
+	[SPLICER_SRV_A_CHECKS] = { .type = NLA_U64 },
+	[SPLICER_SRV_A_CHECKS_FAILED] = { .type = NLA_U64 },
+	[SPLICER_SRV_A_PASSIVE_ERRORS] = { .type = NLA_U64 },
+	[SPLICER_SRV_A_DOWNS] = { .type = NLA_U32 },
 };
 
 static int server_parse(const struct nlattr *nest, struct server *s)
@@ -101,6 +109,7 @@ static int server_parse(const struct nlattr *nest, struct server *s)
 			return -EBADMSG;
 		SET(s, SPLICER_SRV_A_STATS);
 	}
+	server_health_get(tb, s);
 	return 0;
 }
 
@@ -154,7 +163,7 @@ int server_dump(struct nlx *nl, const char *pool, struct server_list *list)
 void server_print(const struct server *s, bool as_command)
 {
 	const char *state = state_name(s->state);
-	char buf[ADDRPORT_STR_MAX], num[16];
+	char buf[ADDRPORT_STR_MAX], num[16], words[256];
 
 	if (!state) {
 		snprintf(num, sizeof(num), "%u", s->state);
@@ -175,6 +184,8 @@ void server_print(const struct server *s, bool as_command)
 			json_uint("maxconn", s->maxconn);
 		if (HAS(s, SPLICER_SRV_A_STATE))
 			json_string("state", state);
+		if (!as_command)
+			server_health_json(s);
 		if (HAS(s, SPLICER_SRV_A_STATS) && !as_command)
 			counters_print_json("stats", &s->stats);
 		json_close_object();
@@ -193,7 +204,21 @@ void server_print(const struct server *s, bool as_command)
 	}
 	if (HAS(s, SPLICER_SRV_A_STATE))
 		printf(" state %s", state);
+	if (as_command) {
+		putchar('\n');
+		return;
+	}
+	if (HAS(s, SPLICER_SRV_A_HEALTH)) {
+		const char *health = health_state_name(s->health);
+
+		if (health)
+			printf(" health %s", health);
+		else
+			printf(" health %u", s->health);
+	}
 	putchar('\n');
+	if (server_health_format(s, words, sizeof(words)))
+		printf("    %s\n", words);
 	if (opts.stats && HAS(s, SPLICER_SRV_A_STATS) && !as_command)
 		counters_print_plain(&s->stats, "    ");
 }

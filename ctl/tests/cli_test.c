@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The command line of ./splicerctl for persist and stick, run as a program
+ * The command line of ./splicerctl for persist, stick and pool health, run as a program
  * (from ctl/, as "make test" and "make check" run it): every usage error
  * exits 2 with its reason and the command's usage line before any netlink
  * I/O; every valid form gets past parsing, which "-n /nonexistent" shows
@@ -273,6 +273,116 @@ static void test_stick(void)
 	      rc, err);
 }
 
+#define POOL_ADD_USAGE "pool add NAME [balance roundrobin|leastconn] " \
+	"[health off|tcp [CHECK]|http [CHECK] [HTTP]]\n" \
+	"      CHECK: [interval DUR]"
+#define POOL_SET_USAGE "pool set NAME [balance roundrobin|leastconn] " \
+	"[health off|tcp [CHECK]|http [CHECK] [HTTP]] (CHECK, HTTP: as for add)"
+
+static void test_health(void)
+{
+	static const char *const good[] = {
+		"pool add app health off",
+		"pool add app health tcp",
+		"pool add app balance leastconn health tcp interval 5s fastinter 1s timeout 2s "
+		"rise 3 fall 4 port 8081 passive 5 window 30s status 4xx,5xx",
+		"pool add app health http",
+		"pool add app health http method HEAD path /healthz host app.example "
+		"expect 200,204,301-302 body OK interval 3s",
+		"pool set app health off",
+		"pool set app balance roundrobin",
+		"pool set app health tcp status none passive 1",
+		"pool set app balance leastconn health http expect 200-399",
+		"pool add app",
+		"pool add app balance roundrobin",
+		"pool show app",
+		"-j pool show",
+		"server show app",
+		"-j server show app s1",
+		"log pool app",
+		"log service web pool app count 3",
+	};
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		parses(good[i]);
+	/* A body with a blank, as one word from a shell. */
+	rc = run(NULL, "-n", NONS, "pool", "add", "app", "health", "http", "body", "It works",
+		 NULL);
+	CHECK(rc == 1 && strstr(err, "network namespace"), "body with a blank: %d\n%s", rc,
+	      err);
+
+	usage("pool add app health", "health needs off, tcp or http", POOL_ADD_USAGE);
+	usage("pool add app health on", "health \"on\": expected off, tcp or http",
+	      POOL_ADD_USAGE);
+	usage("pool add app health off rise 2", "health off takes no options",
+	      POOL_ADD_USAGE);
+	usage("pool add app health tcp balance leastconn",
+	      "unknown health option \"balance\" (health and its options come last)",
+	      POOL_ADD_USAGE);
+	usage("pool add app health tcp path /", "\"path\" is an option of health http only",
+	      POOL_ADD_USAGE);
+	usage("pool add app health tcp interval 50ms", "interval \"50ms\": at least 100ms",
+	      POOL_ADD_USAGE);
+	usage("pool add app health tcp timeout 3s interval 2s",
+	      "timeout 3s is longer than interval 2s", POOL_ADD_USAGE);
+	usage("pool add app health tcp interval 500ms",
+	      "shorter than the default timeout 1s: give a timeout too", POOL_ADD_USAGE);
+	usage("pool add app health tcp rise 0", "rise \"0\": out of range (1..100)",
+	      POOL_ADD_USAGE);
+	usage("pool add app health tcp fall 101", "out of range (1..100)", POOL_ADD_USAGE);
+	usage("pool add app health tcp port 0", "port must be a number 1..65535",
+	      POOL_ADD_USAGE);
+	usage("pool add app health tcp status 5", "not status classes", POOL_ADD_USAGE);
+	usage("pool add app health http expect 600", "a status is 100..599", POOL_ADD_USAGE);
+	usage("pool add app health http expect 200,201,202,203,204,205,206,207,208",
+	      "at most 8 ranges", POOL_ADD_USAGE);
+	usage("pool add app health http path x", "path \"x\": must start with /",
+	      POOL_ADD_USAGE);
+	usage("pool add app health tcp rise", "\"rise\" needs a value", POOL_ADD_USAGE);
+	usage("pool add app health tcp rise 2 rise 3", "\"rise\" given twice",
+	      POOL_ADD_USAGE);
+	usage("pool add app health tcp health http", "\"health\" given twice",
+	      POOL_ADD_USAGE);
+	usage("pool add app balance x health tcp", "balance \"x\"", POOL_ADD_USAGE);
+	usage("pool add app balance health", "balance \"health\"", POOL_ADD_USAGE);
+	usage("pool add bad/name health tcp", "NAME \"bad/name\"", POOL_ADD_USAGE);
+	usage("pool set app", "nothing to set", POOL_SET_USAGE);
+	usage("pool set app bogus 1", "unknown keyword \"bogus\"", POOL_SET_USAGE);
+	usage("pool set app health tcp rise 0", "out of range (1..100)", POOL_SET_USAGE);
+	/* set names the options of health after its own usage line. */
+	rc = run_line(NULL, "pool set app health tcp rise 0");
+	CHECK(rc == 2 && strstr(err, "(CHECK, HTTP: as for add)\n      CHECK: [interval DUR]") &&
+	      strstr(err, "      HTTP:  [method METHOD] [path /PATH]"), "set health usage:\n%s",
+	      err);
+	rc = run_line(NULL, "pool set app bogus 1");
+	CHECK(rc == 2 && !strstr(err, "CHECK: [interval"), "set usage without health:\n%s",
+	      err);
+	usage("log pool", "\"pool\" needs a value", "log [service NAME] [pool NAME] [count N]");
+	usage("log pool a/b", "pool \"a/b\"", "log [service NAME] [pool NAME] [count N]");
+
+	rc = run(NULL, "pool", "help", NULL);
+	CHECK(rc == 0 && strstr(out, "splicerctl pool add NAME [balance roundrobin|leastconn] "
+				"[health off|tcp [CHECK]|http [CHECK] [HTTP]]\n") &&
+	      strstr(out, "[passive N] [window DUR] [status CLASSES]\n") &&
+	      strstr(out, "[expect RANGES] [body TEXT]\n"), "pool help: %d\n%s", rc, out);
+
+	/* A batch with a bad health line changes nothing. */
+	rc = run(NULL, "-n", NONS, "-b",
+		 file("h1", "pool add app health http path /healthz\n"
+		      "pool set app health tcp interval 99ms\n"), NULL);
+	CHECK(rc == 2 && strstr(err, "h1:2: in \"pool set app health tcp interval 99ms\"; "
+				"nothing was changed") && !strstr(err, "network namespace"),
+	      "health batch: %d\n%s", rc, err);
+	rc = run(NULL, "-n", NONS, "-b",
+		 file("h2", "pool add app balance leastconn health http interval 5s "
+		      "fastinter 1s timeout 2s rise 3 fall 2 passive 5 window 10s status 5xx "
+		      "method GET path / host a expect 200-399 body OK\n"), NULL);
+	CHECK(rc == 1 && strstr(err, "network namespace"), "good health batch: %d\n%s", rc,
+	      err);
+}
+
 static void test_batch(void)
 {
 	const char *bad = file("bad2", "session ghi s1\n");
@@ -302,7 +412,8 @@ static void test_batch(void)
 	rc = run(NULL, "help", NULL);
 	CHECK(rc == 0 && strstr(out, "splicerctl persist SERVICE hash") &&
 	      strstr(out, "splicerctl stick import SERVICE [FILE|-]") &&
-	      strstr(out, "persist: whole seconds"), "help: %d\n%s", rc, out);
+	      strstr(out, "persist: whole seconds") &&
+	      strstr(out, "health and its options come last in pool"), "help: %d\n%s", rc, out);
 	rc = run(NULL, "bogus", NULL);
 	CHECK(rc == 2 && strstr(err, "persist | stick"), "short usage: %d\n%s", rc, err);
 }
@@ -321,6 +432,7 @@ int main(void)
 	}
 	test_persist();
 	test_stick();
+	test_health();
 	test_batch();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))

@@ -443,6 +443,94 @@ static void test_nested(void)
 	nlmsg_free(m);
 }
 
+/*
+ * The HEALTH nest of a POOL_SET: its members named, a missing TYPE, and
+ * the lines the module's messages become.
+ */
+static void test_health(void)
+{
+	uint32_t off_health, off_interval = 0, off_expect = 0, off_path = 0;
+	struct nlattr *pool, *health, *a;
+	struct nl_msg *m = nlmsg_alloc();
+	static const uint16_t expect[] = { 200, 399 };
+	struct nlmsghdr *r;
+	struct nlx_ext ext;
+	char name[32], out[512];
+	int rem;
+
+	genlmsg_put(m, 1, 9, 0x20, 0, 0, SPLICER_CMD_POOL_SET, 1);
+	pool = nla_nest_start(m, NLA_F_NESTED | SPLICER_A_POOL);
+	nla_put_string(m, SPLICER_POOL_A_NAME, "app");
+	health = nla_nest_start(m, NLA_F_NESTED | SPLICER_POOL_A_HEALTH);
+	nla_put_u8(m, SPLICER_HEALTH_A_TYPE, SPLICER_HEALTH_HTTP);
+	nla_put_u32(m, SPLICER_HEALTH_A_INTERVAL, 50);
+	nla_put_string(m, SPLICER_HEALTH_A_PATH, "/a b");
+	nla_put(m, SPLICER_HEALTH_A_EXPECT, sizeof(expect), expect);
+	nla_nest_end(m, health);
+	nla_nest_end(m, pool);
+	r = nlmsg_hdr(m);
+	off_health = (uint32_t)((uint8_t *)health - (uint8_t *)r);
+	nla_for_each_nested(a, health, rem) {
+		uint32_t off = (uint32_t)((uint8_t *)a - (uint8_t *)r);
+
+		if (nla_type(a) == SPLICER_HEALTH_A_INTERVAL)
+			off_interval = off;
+		if (nla_type(a) == SPLICER_HEALTH_A_PATH)
+			off_path = off;
+		if (nla_type(a) == SPLICER_HEALTH_A_EXPECT)
+			off_expect = off;
+	}
+	nlx_attr_at(r, r->nlmsg_len, off_health, name, sizeof(name));
+	CHECK(!strcmp(name, "HEALTH"), "health: \"%s\"", name);
+	nlx_attr_at(r, r->nlmsg_len, off_interval, name, sizeof(name));
+	CHECK(!strcmp(name, "INTERVAL"), "interval: \"%s\"", name);
+	nlx_attr_at(r, r->nlmsg_len, off_path, name, sizeof(name));
+	CHECK(!strcmp(name, "PATH"), "path: \"%s\"", name);
+	nlx_attr_at(r, r->nlmsg_len, off_expect, name, sizeof(name));
+	CHECK(!strcmp(name, "EXPECT"), "expect: \"%s\"", name);
+	nlx_attr_in(r, r->nlmsg_len, off_health, SPLICER_HEALTH_A_PASSIVE_STATUS, name,
+		    sizeof(name));
+	CHECK(!strcmp(name, "PASSIVE_STATUS"), "passive status: \"%s\"", name);
+	nlx_attr_in(r, r->nlmsg_len, 0, SPLICER_A_POOL, name, sizeof(name));
+	CHECK(!strcmp(name, "POOL"), "pool: \"%s\"", name);
+
+	/* The module's own messages name the attribute: no repetition. */
+	memset(&ext, 0, sizeof(ext));
+	ext.error = -ERANGE;
+	snprintf(ext.msg, sizeof(ext.msg), "splicer: INTERVAL: out of range 100 ms - 1 h");
+	ext.has_offs = true;
+	ext.offs = off_interval;
+	nlx_format_error(&ext, r, r->nlmsg_len, "pool set \"app\"", out, sizeof(out));
+	CHECK(!strcmp(out, "pool set \"app\": INTERVAL: out of range 100 ms - 1 h: "
+		      "Numerical result out of range"), "line \"%s\"", out);
+	/* A validate function's message does not: the attribute follows. */
+	memset(&ext, 0, sizeof(ext));
+	ext.error = -EINVAL;
+	snprintf(ext.msg, sizeof(ext.msg),
+		 "splicer: printable ASCII without spaces, and a NUL");
+	ext.has_offs = true;
+	ext.offs = off_path;
+	nlx_format_error(&ext, r, r->nlmsg_len, "pool set \"app\"", out, sizeof(out));
+	CHECK(!strcmp(out, "pool set \"app\": printable ASCII without spaces, and a NUL "
+		      "(attribute PATH): Invalid argument"), "line \"%s\"", out);
+	/* A missing TYPE in the HEALTH nest. */
+	memset(&ext, 0, sizeof(ext));
+	ext.error = -EINVAL;
+	snprintf(ext.msg, sizeof(ext.msg), "splicer: HEALTH: missing TYPE (a nest "
+		 "replaces the whole configuration)");
+	ext.has_miss_type = ext.has_miss_nest = true;
+	ext.miss_type = SPLICER_HEALTH_A_TYPE;
+	ext.miss_nest = off_health;
+	nlx_format_error(&ext, r, r->nlmsg_len, "pool set \"app\"", out, sizeof(out));
+	CHECK(!strcmp(out, "pool set \"app\": HEALTH: missing TYPE (a nest replaces the "
+		      "whole configuration): Invalid argument"), "line \"%s\"", out);
+	ext.msg[0] = '\0';
+	nlx_format_error(&ext, r, r->nlmsg_len, "pool set \"app\"", out, sizeof(out));
+	CHECK(!strcmp(out, "pool set \"app\" (missing attribute TYPE): Invalid argument"),
+	      "line \"%s\"", out);
+	nlmsg_free(m);
+}
+
 static void test_malformed(void)
 {
 	struct nlx_ext ext;
@@ -514,6 +602,7 @@ int main(void)
 	test_policy();
 	test_ack_and_done();
 	test_nested();
+	test_health();
 	test_malformed();
 	nlmsg_free(req);
 	printf("%d passed, %d failed\n", passed, failed);
