@@ -19,6 +19,7 @@
 #define SPLICER_FAMILY_NAME	"splicer"
 #define SPLICER_FAMILY_VERSION	1
 #define SPLICER_MCGRP_LOG	"log"
+#define SPLICER_MCGRP_TLS	"tls"	/* handshakes waiting for splicer-handshaked */
 
 /* Object names: 1..31 bytes of [A-Za-z0-9_.-], NUL-terminated. */
 #define SPLICER_NAME_MAX	32
@@ -42,6 +43,9 @@ enum splicer_cmd {
 	SPLICER_CMD_STICK_NEW,		/* add or replace one entry (import) */
 	SPLICER_CMD_STICK_DEL,		/* flush a service's stick table */
 	SPLICER_CMD_STICK_GET,		/* dump; SERVICE required */
+	SPLICER_CMD_TLS_READY,		/* multicast on SPLICER_MCGRP_TLS: a handshake waits */
+	SPLICER_CMD_TLS_ACCEPT,		/* doit: take the oldest waiting handshake */
+	SPLICER_CMD_TLS_DONE,		/* doit: report its outcome */
 
 	__SPLICER_CMD_MAX,
 	SPLICER_CMD_MAX = __SPLICER_CMD_MAX - 1
@@ -55,6 +59,7 @@ enum splicer_attr {
 	SPLICER_A_STATS,		/* nest, enum splicer_cnt */
 	SPLICER_A_LOG,			/* nest, enum splicer_log_attr (SPLICER_CMD_LOG) */
 	SPLICER_A_STICK,		/* nest, enum splicer_stick_attr */
+	SPLICER_A_TLS,			/* nest, enum splicer_tls_attr */
 
 	__SPLICER_A_MAX,
 	SPLICER_A_MAX = __SPLICER_A_MAX - 1
@@ -79,6 +84,8 @@ enum splicer_svc_attr {
 	SPLICER_SVC_A_MAX_HEADERS,	/* u32: header fields per request (more: 431) */
 	SPLICER_SVC_A_PERSIST,		/* nest, enum splicer_persist_attr */
 	SPLICER_SVC_A_SPLICE,		/* u8: 1 join the flows in the kernel after binding (packet splice), 0 relay */
+	SPLICER_SVC_A_TLS,		/* u8: 1 terminate TLS (splicer-handshaked, kTLS), 0 plain HTTP */
+	SPLICER_SVC_A_HANDSHAKE_TIMEOUT, /* u32 ms for the whole TLS handshake (default 10000) */
 
 	__SPLICER_SVC_A_MAX,
 	SPLICER_SVC_A_MAX = __SPLICER_SVC_A_MAX - 1
@@ -289,6 +296,36 @@ enum splicer_stick_attr {
 };
 
 /*
+ * TLS handshakes (modelled on the kernel's net/handshake, which 6.1 lacks;
+ * our own family and group, so a system tlshd is not disturbed). A TLS
+ * service's accepted socket waits in a per-netns queue (bounded) and
+ * SPLICER_CMD_TLS_READY goes to SPLICER_MCGRP_TLS. A daemon worker sends
+ * TLS_ACCEPT and gets the oldest waiting handshake: its ID, the SERVICE, and
+ * FD, the connection's socket as a new descriptor in the worker's process
+ * (O_CLOEXEC). It performs the handshake, installs kTLS for both
+ * directions on FD, closes FD and sends TLS_DONE with ID and STATUS (0, or
+ * a positive errno). Every handshake gets exactly one completion: DONE, its
+ * timeout (HANDSHAKE_TIMEOUT from accept), the daemon's netlink socket
+ * closing (crash, restart), the service or netns going away, or unload.
+ */
+enum splicer_tls_attr {
+	SPLICER_TLS_A_UNSPEC,
+	SPLICER_TLS_A_ID,		/* u64: the handshake */
+	SPLICER_TLS_A_FD,		/* u32: ACCEPT reply: the socket, in the caller */
+	SPLICER_TLS_A_SERVICE,		/* string: ACCEPT reply: whose certificates */
+	SPLICER_TLS_A_STATUS,		/* u32: DONE: 0 success, else a positive errno */
+	SPLICER_TLS_A_TIMEOUT,		/* u32 ms: ACCEPT reply: time left */
+	SPLICER_TLS_A_VERSION,		/* string: DONE, optional: "TLSv1.3", for the log */
+	SPLICER_TLS_A_CIPHER,		/* string: DONE, optional: the cipher suite */
+	SPLICER_TLS_A_SNI,		/* string: DONE, optional: the server name asked for */
+	SPLICER_TLS_A_RESUMED,		/* flag: DONE, optional: a resumed session */
+	SPLICER_TLS_A_PAD,
+
+	__SPLICER_TLS_A_MAX,
+	SPLICER_TLS_A_MAX = __SPLICER_TLS_A_MAX - 1
+};
+
+/*
  * Counters: u64 each, inside a *_STATS nest. Services and the netns totals
  * carry all of them; servers carry CONNS..CONNECT_FAIL (CONNS counts
  * connection attempts to the server).
@@ -322,6 +359,9 @@ enum splicer_cnt {
 	SPLICER_CNT_SPLICE_BYTES_IN,	/* client -> server payload bytes, spliced */
 	SPLICER_CNT_SPLICE_BYTES_OUT,	/* server -> client payload bytes, spliced */
 	SPLICER_CNT_SPLICE_FALLBACK,	/* splice wanted, relayed instead (the log says why) */
+	SPLICER_CNT_TLS_HANDSHAKES,	/* TLS handshakes completed */
+	SPLICER_CNT_TLS_FAILED,		/* TLS handshakes failed (daemon status, timeout, no daemon) */
+	SPLICER_CNT_TLS_REFUSED,	/* TLS connections reset: too many handshakes waiting */
 
 	__SPLICER_CNT_MAX,
 	SPLICER_CNT_MAX = __SPLICER_CNT_MAX - 1
@@ -371,6 +411,7 @@ enum splicer_log_attr {
 	SPLICER_LOG_A_PERSIST,		/* string: the persistence outcome, in words */
 	SPLICER_LOG_A_HEALTH,		/* string: HEALTH records: "up" or "down" */
 	SPLICER_LOG_A_SPLICE,		/* string: CONN records: "spliced", or why it was relayed */
+	SPLICER_LOG_A_TLS,		/* string: CONN records of TLS services: version, cipher, SNI, or why it failed */
 
 	__SPLICER_LOG_A_MAX,
 	SPLICER_LOG_A_MAX = __SPLICER_LOG_A_MAX - 1
