@@ -13,6 +13,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/net.h>
@@ -42,6 +43,7 @@
 #define SPL_RETRY_JIFFIES	(HZ / 50)	/* stalled send: poll */
 
 const char *const spl_conn_state_names[] = {
+	[SPL_CONN_HANDSHAKE] = "handshake",
 	[SPL_CONN_HEAD] = "head",
 	[SPL_CONN_CONNECT] = "connect",
 	[SPL_CONN_RELAY] = "relay",
@@ -146,14 +148,21 @@ static void detach(struct socket *sock, const struct spl_sock_cbs *saved)
  * (spl_sock_pin_net); once the netns is going away only a reset is left.
  */
 static void close_sock(struct socket *sock, const struct spl_sock_cbs *saved,
-		       bool abort)
+		       bool abort, struct file *file)
 {
 	detach(sock, saved);
-	if (!abort && !spl_sock_pin_net(sock->sk))
+	/*
+	 * A TLS socket's file may outlive this call (a daemon still holding
+	 * its descriptor): pin the netns whatever the close.
+	 */
+	if ((!abort || file) && !spl_sock_pin_net(sock->sk))
 		abort = true;
 	if (abort)
 		sock_no_linger(sock->sk);
-	sock_release(sock);
+	if (file)
+		__fput_sync(file);	/* its file owns it */
+	else
+		sock_release(sock);
 }
 
 static void set_state(struct spl_conn *conn, enum spl_conn_state state)
@@ -199,7 +208,7 @@ static void release_server(struct spl_conn *conn)
 static void close_server(struct spl_conn *conn, bool abort)
 {
 	if (conn->ssock) {
-		close_sock(conn->ssock, &conn->ssaved, abort);
+		close_sock(conn->ssock, &conn->ssaved, abort, NULL);
 		conn->ssock = NULL;
 	}
 }
@@ -212,6 +221,8 @@ static void spl_conn_finish(struct spl_conn *conn, bool abort, const char *end)
 {
 	struct spl_service *svc = conn->svc;
 
+	if (conn->tls)
+		spl_handshake_cancel(conn, -ECONNABORTED, "the connection ended");
 	if (conn->splice) {
 		spl_splice_end(conn, abort);
 		conn->bytes_in += atomic64_read(&conn->splice_bytes[0]);
@@ -227,8 +238,9 @@ static void spl_conn_finish(struct spl_conn *conn, bool abort, const char *end)
 	timer_shutdown_sync(&conn->timer);
 	close_server(conn, abort);
 	if (conn->csock)
-		close_sock(conn->csock, &conn->csaved, abort);
+		close_sock(conn->csock, &conn->csaved, abort, conn->cfile);
 	conn->csock = NULL;
+	conn->cfile = NULL;
 
 	spin_lock_bh(&svc->conns_lock);
 	list_del(&conn->node);
@@ -493,6 +505,52 @@ static void step_connect(struct spl_conn *conn)
 		connect_failed(conn, -ETIMEDOUT);
 }
 
+/* ---- TLS: the handshake is splicer-handshaked's ---- */
+
+static void tls_failed(struct spl_conn *conn, int cnt, const char *why)
+{
+	count(conn, cnt, 1);
+	if (why && conn->hs.info != why)
+		strscpy(conn->hs.info, why, sizeof(conn->hs.info));
+	spl_conn_finish(conn, true, "TLS handshake failed");
+}
+
+static void step_handshake(struct spl_conn *conn)
+{
+	const char *why = NULL;
+	int err;
+
+	if (!conn->hs_started) {
+		conn->hs_started = true;
+		err = spl_handshake_start(conn, &why);
+		if (err)
+			tls_failed(conn, err == -EBUSY ? SPLICER_CNT_TLS_REFUSED :
+							 SPLICER_CNT_TLS_FAILED, why);
+		return;
+	}
+	if (!READ_ONCE(conn->hs.done)) {
+		if (!past_deadline(conn))
+			return;
+		if (!spl_handshake_cancel(conn, -ETIMEDOUT, "handshake timeout")) {
+			tls_failed(conn, SPLICER_CNT_TLS_FAILED, NULL);
+			return;
+		}
+		/* completed just now: go on below */
+	}
+	if (conn->hs.status) {
+		tls_failed(conn, SPLICER_CNT_TLS_FAILED, NULL);
+		return;
+	}
+	if (!spl_handshake_ktls(conn->csock->sk)) {
+		tls_failed(conn, SPLICER_CNT_TLS_FAILED, "the daemon did not install kTLS both ways");
+		return;
+	}
+	count(conn, SPLICER_CNT_TLS_HANDSHAKES, 1);
+	set_state(conn, SPL_CONN_HEAD);
+	set_deadline(conn, READ_ONCE(conn->svc->cfg.header_timeout));
+	spl_conn_queue(conn);	/* the request may be in already */
+}
+
 /* ---- delayed binding: the request head ---- */
 
 static void step_head(struct spl_conn *conn)
@@ -670,6 +728,13 @@ static bool splice_wanted(struct spl_conn *conn)
 	if (!READ_ONCE(conn->svc->cfg.splice) || conn->splice_tries >= SPL_SPLICE_TRIES ||
 	    conn->error || !conn->requests)
 		return false;
+	if (conn->tls) {
+		/* a kTLS leg stays on the relay: the splice cannot carry it */
+		conn->splice_tries = SPL_SPLICE_TRIES;
+		conn->splice_why = "TLS client leg (kTLS)";
+		count(conn, SPLICER_CNT_SPLICE_FALLBACK, 1);
+		return false;
+	}
 	if ((mode == SPLICER_PERSIST_COOKIE || mode == SPLICER_PERSIST_PREFIX ||
 	     mode == SPLICER_PERSIST_LEARN) && !conn->resp_heads)
 		return false;
@@ -830,6 +895,9 @@ static void spl_conn_work(struct work_struct *work)
 			spl_conn_finish(conn, true, "stopped by the administrator");
 		} else {
 			switch (conn->state) {
+			case SPL_CONN_HANDSHAKE:
+				step_handshake(conn);
+				break;
 			case SPL_CONN_HEAD:
 				step_head(conn);
 				break;
@@ -898,11 +966,31 @@ void spl_conn_start(struct spl_service *svc, struct socket *sock)
 	conn->sn = svc->sn;
 	conn->start_ns = ktime_get_ns();
 	conn->state = SPL_CONN_HEAD;
+	if (READ_ONCE(svc->cfg.tls)) {
+		/* the daemon gets it as a descriptor: it needs a file */
+		struct file *file = sock_alloc_file(sock, 0, NULL);
+
+		if (IS_ERR(file)) {
+			/* sock_alloc_file() released the socket */
+			kvfree(conn->up.buf);
+			kfree(conn);
+			return;
+		}
+		conn->cfile = file;
+		conn->tls = true;
+		conn->state = SPL_CONN_HANDSHAKE;
+	}
 
 	spin_lock_bh(&svc->conns_lock);
 	if (svc->stopping) {
 		spin_unlock_bh(&svc->conns_lock);
 		kvfree(conn->up.buf);
+		if (conn->cfile) {
+			sock_no_linger(sock->sk);
+			__fput_sync(conn->cfile);
+			kfree(conn);
+			return;
+		}
 		kfree(conn);
 		goto drop;
 	}
@@ -925,7 +1013,8 @@ void spl_conn_start(struct spl_service *svc, struct socket *sock)
 	sock->sk->sk_data_ready = svc->saved_data_ready;
 	write_unlock_bh(&sock->sk->sk_callback_lock);
 	attach(conn, sock, &conn->csaved);
-	set_deadline(conn, READ_ONCE(svc->cfg.header_timeout));
+	set_deadline(conn, conn->tls ? READ_ONCE(svc->cfg.handshake_timeout) :
+				       READ_ONCE(svc->cfg.header_timeout));
 	spl_conn_queue(conn);	/* the head may already be waiting */
 	return;
 drop:

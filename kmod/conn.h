@@ -19,11 +19,13 @@
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 #include "http.h"
+#include "handshake.h"
 #include "log.h"
 #include "persist.h"
 #include "service.h"
 
 enum spl_conn_state {
+	SPL_CONN_HANDSHAKE,	/* TLS: splicer-handshaked has the socket */
 	SPL_CONN_HEAD,		/* reading the request head */
 	SPL_CONN_CONNECT,	/* connecting to a server */
 	SPL_CONN_RELAY,		/* relaying both ways in the kernel */
@@ -86,6 +88,10 @@ struct spl_conn {
 	bool timed_out;			/* last connect attempt timed out */
 
 	struct socket *csock;		/* client */
+	struct file *cfile;		/* TLS: csock's file, which owns it */
+	bool tls;			/* the client leg is TLS (kTLS after the handshake) */
+	bool hs_started;
+	struct spl_handshake hs;	/* TLS (handshake.c) */
 	struct socket *ssock;		/* server, or NULL */
 	struct spl_sock_cbs csaved, ssaved;
 

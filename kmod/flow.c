@@ -95,7 +95,7 @@ static bool forward_request(struct spl_conn *conn, struct spl_dir *d,
 {
 	struct spl_rewrite rw = {
 		.client = conn->client_text,
-		.proto = "http",
+		.proto = conn->tls ? "https" : "http",
 		.conn = conn->req.flags,
 	};
 	const struct spl_http_req *req = &conn->req;

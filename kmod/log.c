@@ -197,6 +197,8 @@ void spl_log_conn(struct spl_conn *conn, const char *end)
 	    nla_put_string(skb, SPLICER_LOG_A_END, end) ||
 	    (conn->splice_tries && nla_put_string(skb, SPLICER_LOG_A_SPLICE,
 						  conn->splice_why ?: "spliced")) ||
+	    (conn->tls && conn->hs.info[0] &&
+	     nla_put_string(skb, SPLICER_LOG_A_TLS, conn->hs.info)) ||
 	    (conn->t_connect && nla_put_u32(skb, SPLICER_LOG_A_T_CONNECT,
 					    us_between(conn->start_ns, conn->t_connect))) ||
 	    nla_put_u32(skb, SPLICER_LOG_A_T_TOTAL,

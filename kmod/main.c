@@ -13,6 +13,7 @@
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include "compat.h"
+#include "handshake.h"
 #include "health.h"
 #include "netlink.h"
 #include "netns.h"
@@ -39,6 +40,7 @@ static int __net_init spl_net_init(struct net *net)
 	INIT_LIST_HEAD(&sn->pools);
 	sn->gen = 1;
 	atomic_set(&sn->nconns, 0);
+	spl_handshake_net_init(sn);
 	err = spl_splice_net_init(net);
 	if (err)
 		return err;
@@ -106,13 +108,18 @@ static int __init spl_init(void)
 	err = register_pernet_subsys(&spl_net_ops);
 	if (err)
 		goto err_sysfs;
+	err = spl_handshake_init();
+	if (err)
+		goto err_pernet;
 	/* ORDER: the family last, so no request arrives before the netns state */
 	err = spl_netlink_init();
 	if (err)
-		goto err_pernet;
+		goto err_hs;
 	pr_info("loaded\n");
 	return 0;
 
+err_hs:
+	spl_handshake_exit();
 err_pernet:
 	unregister_pernet_subsys(&spl_net_ops);
 err_sysfs:
@@ -129,6 +136,7 @@ static void __exit spl_exit(void)
 
 	/* ORDER: no new requests, then tear down every netns, then drain */
 	spl_netlink_exit();
+	spl_handshake_exit();
 	unregister_pernet_subsys(&spl_net_ops);
 	destroy_workqueue(spl_probe_wq);
 	destroy_workqueue(spl_wq);

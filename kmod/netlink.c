@@ -18,6 +18,7 @@
 #include <net/netlink.h>
 #include "compat.h"
 #include "netlink.h"
+#include "handshake.h"
 #include "nl_health.h"
 #include "nl_persist.h"
 #include "nl_util.h"
@@ -66,6 +67,8 @@ static const struct nla_policy spl_svc_policy[SPLICER_SVC_A_MAX + 1] = {
 	[SPLICER_SVC_A_STATS] = { .type = NLA_REJECT },
 	[SPLICER_SVC_A_PERSIST] = NLA_POLICY_NESTED(spl_persist_policy),
 	[SPLICER_SVC_A_SPLICE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[SPLICER_SVC_A_TLS] = NLA_POLICY_MAX(NLA_U8, 1),
+	[SPLICER_SVC_A_HANDSHAKE_TIMEOUT] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy spl_pool_policy[SPLICER_POOL_A_MAX + 1] = {
@@ -103,6 +106,7 @@ static const struct nla_policy spl_policy[SPLICER_A_MAX + 1] = {
 	[SPLICER_A_STATS] = { .type = NLA_REJECT },
 	[SPLICER_A_LOG] = { .type = NLA_REJECT },
 	[SPLICER_A_STICK] = NLA_POLICY_NESTED(spl_stick_policy),
+	[SPLICER_A_TLS] = { .type = NLA_NESTED },	/* handshake.c parses it */
 };
 
 
@@ -275,6 +279,8 @@ static int fill_service(struct sk_buff *msg, struct spl_service *svc,
 	    nla_put_u32(msg, SPLICER_SVC_A_MAX_HEADERS, svc->cfg.max_headers) ||
 	    nla_put_u32(msg, SPLICER_SVC_A_RETRIES, svc->cfg.retries) ||
 	    nla_put_u8(msg, SPLICER_SVC_A_SPLICE, svc->cfg.splice) ||
+	    nla_put_u8(msg, SPLICER_SVC_A_TLS, svc->cfg.tls) ||
+	    nla_put_u32(msg, SPLICER_SVC_A_HANDSHAKE_TIMEOUT, svc->cfg.handshake_timeout) ||
 	    spl_nl_persist_fill(msg, svc) ||
 	    put_counters(msg, SPLICER_SVC_A_STATS, &svc->stats, SPLICER_CNT_MAX))
 		goto cancel;
@@ -362,10 +368,12 @@ static int fill_server(struct sk_buff *msg, struct spl_server *srv, u32 portid,
 
 /* ---- services ---- */
 
-static int get_splice(struct nlattr *a, struct spl_service_cfg *cfg)
+static int get_flags(struct nlattr **tb, struct spl_service_cfg *cfg)
 {
-	if (a)
-		cfg->splice = nla_get_u8(a);
+	if (tb[SPLICER_SVC_A_SPLICE])
+		cfg->splice = nla_get_u8(tb[SPLICER_SVC_A_SPLICE]);
+	if (tb[SPLICER_SVC_A_TLS])
+		cfg->tls = nla_get_u8(tb[SPLICER_SVC_A_TLS]);
 	return 0;
 }
 
@@ -396,7 +404,10 @@ static int svc_cfg_parse(struct genl_info *info, struct nlattr **tb,
 	       get_u32_range(info, tb[SPLICER_SVC_A_RETRIES], 0,
 			     SPL_RETRIES_MAX, &cfg->retries,
 			     SPL_MSG("RETRIES: out of range 0-16")) ?:
-	       get_splice(tb[SPLICER_SVC_A_SPLICE], cfg);
+	       get_u32_range(info, tb[SPLICER_SVC_A_HANDSHAKE_TIMEOUT], 100,
+			     SPL_TIMEOUT_MAX, &cfg->handshake_timeout,
+			     SPL_MSG("HANDSHAKE_TIMEOUT: out of range 100 ms - 1 h")) ?:
+	       get_flags(tb, cfg);
 }
 
 static struct spl_service *svc_lookup(struct genl_info *info,
@@ -543,6 +554,11 @@ static int spl_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 	WRITE_ONCE(svc->cfg.max_headers, cfg.max_headers);
 	WRITE_ONCE(svc->cfg.retries, cfg.retries);
 	WRITE_ONCE(svc->cfg.splice, cfg.splice);
+	WRITE_ONCE(svc->cfg.handshake_timeout, cfg.handshake_timeout);
+	if (tb[SPLICER_SVC_A_TLS] && cfg.tls != svc->cfg.tls) {
+		/* existing connections keep what they started with */
+		WRITE_ONCE(svc->cfg.tls, cfg.tls);
+	}
 	if (pool) {
 		old = rcu_dereference_protected(svc->pool, lockdep_is_held(&sn->lock));
 		pool->users++;
@@ -1075,11 +1091,15 @@ static const struct genl_ops spl_ops[] = {
 	{ .cmd = SPLICER_CMD_STICK_NEW, .doit = spl_nl_stick_new, .flags = GENL_ADMIN_PERM },
 	{ .cmd = SPLICER_CMD_STICK_DEL, .doit = spl_nl_stick_del, .flags = GENL_ADMIN_PERM },
 	{ .cmd = SPLICER_CMD_STICK_GET, .dumpit = spl_nl_stick_dump, .flags = GENL_ADMIN_PERM },
+	{ .cmd = SPLICER_CMD_TLS_ACCEPT, .doit = spl_nl_tls_accept, .flags = GENL_ADMIN_PERM },
+	{ .cmd = SPLICER_CMD_TLS_DONE, .doit = spl_nl_tls_done, .flags = GENL_ADMIN_PERM },
 };
 
 static const struct genl_multicast_group spl_mcgrps[] = {
 	/* records carry client addresses and request targets */
 	{ .name = SPLICER_MCGRP_LOG, .flags = GENL_MCAST_CAP_NET_ADMIN },
+#define SPL_MCGRP_TLS_IDX	1
+	{ .name = SPLICER_MCGRP_TLS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 struct genl_family spl_genl_family __ro_after_init = {
@@ -1108,6 +1128,17 @@ void *spl_netlink_log_put(struct sk_buff *skb)
 int spl_netlink_log_send(struct net *net, struct sk_buff *skb, gfp_t gfp)
 {
 	return genlmsg_multicast_netns(&spl_genl_family, net, skb, 0, 0, gfp);
+}
+
+bool spl_netlink_tls_listening(struct net *net)
+{
+	return genl_has_listeners(&spl_genl_family, net, SPL_MCGRP_TLS_IDX);
+}
+
+void spl_netlink_tls_send(struct net *net, struct sk_buff *skb)
+{
+	genlmsg_multicast_netns(&spl_genl_family, net, skb, 0, SPL_MCGRP_TLS_IDX,
+				GFP_KERNEL);
 }
 
 int __init spl_netlink_init(void)

@@ -16,4 +16,9 @@ void *spl_netlink_log_put(struct sk_buff *skb);
 /* Multicast it; consumes @skb. -ENOBUFS: some reader missed it. */
 int spl_netlink_log_send(struct net *net, struct sk_buff *skb, gfp_t gfp);
 
+/* TLS handshakes (handshake.c): is a daemon listening in @net? */
+bool spl_netlink_tls_listening(struct net *net);
+/* Multicast a TLS_READY; consumes @skb. */
+void spl_netlink_tls_send(struct net *net, struct sk_buff *skb);
+
 #endif /* _SPL_NETLINK_H */

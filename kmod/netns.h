@@ -8,6 +8,7 @@
 #include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -25,6 +26,13 @@ struct spl_net {
 	bool dying;			/* netns exit has begun (lock) */
 	struct spl_stats stats;		/* totals over all services */
 	struct proc_dir_entry *proc;
+
+	/* TLS handshakes (handshake.c) */
+	spinlock_t hs_lock;
+	struct list_head hs_pending;	/* waiting for a daemon worker */
+	struct list_head hs_accepted;	/* with a worker */
+	unsigned int hs_count;		/* on either list */
+	u64 hs_next_id;
 };
 
 extern unsigned int spl_net_id;

@@ -464,7 +464,8 @@ u32 spl_persist_response(struct spl_conn *conn, struct spl_log_req *e,
 		n = scnprintf(lines, sizeof(lines),
 			      "Set-Cookie: %s=%.*s; Path=/; HttpOnly; SameSite=Lax%s",
 			      p->name, SPL_TOKEN_HEX, token,
-			      (p->flags & SPLICER_PERSIST_F_SECURE) ? "; Secure" : "");
+			      ((p->flags & SPLICER_PERSIST_F_SECURE) || conn->tls) ?
+			      "; Secure" : "");
 		if (p->maxlife)
 			n += scnprintf(lines + n, sizeof(lines) - n, "; Max-Age=%u",
 				       p->maxlife);

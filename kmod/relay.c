@@ -8,13 +8,52 @@
 #include <linux/net.h>
 #include <linux/socket.h>
 #include <linux/uio.h>
+#include <linux/tls.h>
+#include <net/inet_connection_sock.h>
 #include "relay.h"
+
+#define TLS_RECORD_DATA		23
+#define TLS_RECORD_ALERT	21
+
+/*
+ * A kTLS socket hands over one record type per read, named in a control
+ * message; without room for it a record other than data fails with EIO.
+ * A close_notify alert (or any alert) ends the stream like a FIN; a
+ * handshake record after the handshake (a TLS 1.3 KeyUpdate: kTLS in 6.1
+ * cannot rekey) ends the connection.
+ */
+static int recv_ktls(struct socket *sock, void *buf, size_t len)
+{
+	u8 cbuf[CMSG_SPACE(sizeof(u8))] __aligned(sizeof(size_t));
+	struct msghdr msg = {
+		.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct kvec iov = { .iov_base = buf, .iov_len = len };
+	struct cmsghdr *cm = (struct cmsghdr *)cbuf;
+	int n;
+
+	memset(cbuf, 0, sizeof(cbuf));
+	n = kernel_recvmsg(sock, &msg, &iov, 1, len, msg.msg_flags);
+	if (n <= 0 || cm->cmsg_level != SOL_TLS || cm->cmsg_type != TLS_GET_RECORD_TYPE)
+		return n;
+	switch (*(u8 *)CMSG_DATA(cm)) {
+	case TLS_RECORD_DATA:
+		return n;
+	case TLS_RECORD_ALERT:
+		return 0;
+	}
+	return -EPROTO;
+}
 
 int spl_sock_recv(struct socket *sock, void *buf, size_t len)
 {
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
 	struct kvec iov = { .iov_base = buf, .iov_len = len };
 
+	if (inet_csk(sock->sk)->icsk_ulp_ops)
+		return recv_ktls(sock, buf, len);
 	return kernel_recvmsg(sock, &msg, &iov, 1, len, msg.msg_flags);
 }
 

@@ -33,6 +33,7 @@ void spl_service_cfg_default(struct spl_service_cfg *cfg)
 		.retries = SPL_RETRIES_DEFAULT,
 		.max_line = SPL_HTTP_MAX_LINE,
 		.max_headers = SPL_HTTP_MAX_HEADERS,
+		.handshake_timeout = SPL_HANDSHAKE_TIMEOUT_DEFAULT,
 	};
 }
 

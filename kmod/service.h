@@ -32,6 +32,7 @@
 #define SPL_CONNECT_TIMEOUT_DEFAULT	5000	/* ms */
 #define SPL_SERVER_TIMEOUT_DEFAULT	30000	/* ms */
 #define SPL_IDLE_TIMEOUT_DEFAULT	60000	/* ms */
+#define SPL_HANDSHAKE_TIMEOUT_DEFAULT	10000	/* ms */
 #define SPL_TIMEOUT_MAX			3600000	/* ms */
 #define SPL_RETRIES_DEFAULT		3
 #define SPL_RETRIES_MAX			16
@@ -52,6 +53,8 @@ struct spl_service_cfg {
 	u32 max_line;			/* request line, bytes */
 	u32 max_headers;		/* header fields per request */
 	u32 splice;			/* 1: packet splice after binding */
+	u32 tls;			/* 1: terminate TLS */
+	u32 handshake_timeout;		/* ms */
 };
 
 /* The parser's limits of a service, read once for one head. */
