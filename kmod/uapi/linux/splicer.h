@@ -46,6 +46,9 @@ enum splicer_cmd {
 	SPLICER_CMD_TLS_READY,		/* multicast on SPLICER_MCGRP_TLS: a handshake waits */
 	SPLICER_CMD_TLS_ACCEPT,		/* doit: take the oldest waiting handshake */
 	SPLICER_CMD_TLS_DONE,		/* doit: report its outcome */
+	SPLICER_CMD_RULE_NEW,		/* insert a rule (at POSITION, default: last) */
+	SPLICER_CMD_RULE_DEL,		/* delete the rule at POSITION */
+	SPLICER_CMD_RULE_GET,		/* dump; SERVICE required */
 
 	__SPLICER_CMD_MAX,
 	SPLICER_CMD_MAX = __SPLICER_CMD_MAX - 1
@@ -60,6 +63,7 @@ enum splicer_attr {
 	SPLICER_A_LOG,			/* nest, enum splicer_log_attr (SPLICER_CMD_LOG) */
 	SPLICER_A_STICK,		/* nest, enum splicer_stick_attr */
 	SPLICER_A_TLS,			/* nest, enum splicer_tls_attr */
+	SPLICER_A_RULE,			/* nest, enum splicer_rule_attr */
 
 	__SPLICER_A_MAX,
 	SPLICER_A_MAX = __SPLICER_A_MAX - 1
@@ -86,6 +90,8 @@ enum splicer_svc_attr {
 	SPLICER_SVC_A_SPLICE,		/* u8: 1 join the flows in the kernel after binding (packet splice), 0 relay */
 	SPLICER_SVC_A_TLS,		/* u8: 1 terminate TLS (splicer-handshaked, kTLS), 0 plain HTTP */
 	SPLICER_SVC_A_HANDSHAKE_TIMEOUT, /* u32 ms for the whole TLS handshake (default 10000) */
+	SPLICER_SVC_A_LOCATION_REWRITE,	/* u8: 1 (default) rewrite Location naming a server to the service */
+	SPLICER_SVC_A_RULES,		/* u32: rules (read only) */
 
 	__SPLICER_SVC_A_MAX,
 	SPLICER_SVC_A_MAX = __SPLICER_SVC_A_MAX - 1
@@ -326,6 +332,40 @@ enum splicer_tls_attr {
 };
 
 /*
+ * Content rules of a service (SPLICER_A_RULE), evaluated in order on the
+ * request head that binds a connection; the first whose every match holds
+ * decides. No rule matches: the service's POOL. Matches (all optional, at
+ * least one): HOST exact, or "*.example.com" for any subdomain (not
+ * example.com itself), case-insensitive, port ignored; PATH exact or
+ * PATH_PREFIX (the target's path, before '?'); METHOD; HEADER present, or
+ * with exactly HEADER_VALUE; the client address within SRC_ADDR/SRC_PREFIX.
+ * Action, exactly one: POOL; REDIRECT (a Location, answered with STATUS,
+ * default 302); or STATUS alone (a fixed response).
+ */
+enum splicer_rule_attr {
+	SPLICER_RULE_A_UNSPEC,
+	SPLICER_RULE_A_SERVICE,		/* string */
+	SPLICER_RULE_A_POSITION,	/* u32: 0 first (NEW, DEL; GET reports it) */
+	SPLICER_RULE_A_HOST,		/* string */
+	SPLICER_RULE_A_PATH,		/* string: exact path */
+	SPLICER_RULE_A_PATH_PREFIX,	/* string */
+	SPLICER_RULE_A_METHOD,		/* string */
+	SPLICER_RULE_A_HEADER,		/* string: a header name */
+	SPLICER_RULE_A_HEADER_VALUE,	/* string */
+	SPLICER_RULE_A_SRC_FAMILY,	/* u16: AF_INET or AF_INET6 */
+	SPLICER_RULE_A_SRC_ADDR,	/* binary: 4 or 16 bytes */
+	SPLICER_RULE_A_SRC_PREFIX,	/* u8 */
+	SPLICER_RULE_A_POOL,		/* string: action: this pool */
+	SPLICER_RULE_A_REDIRECT,	/* string: action: redirect here */
+	SPLICER_RULE_A_STATUS,		/* u16: action: this status (or the redirect's, 301-308) */
+	SPLICER_RULE_A_HITS,		/* u64: requests it decided (read only) */
+	SPLICER_RULE_A_PAD,
+
+	__SPLICER_RULE_A_MAX,
+	SPLICER_RULE_A_MAX = __SPLICER_RULE_A_MAX - 1
+};
+
+/*
  * Counters: u64 each, inside a *_STATS nest. Services and the netns totals
  * carry all of them; servers carry CONNS..CONNECT_FAIL (CONNS counts
  * connection attempts to the server).
@@ -412,6 +452,7 @@ enum splicer_log_attr {
 	SPLICER_LOG_A_HEALTH,		/* string: HEALTH records: "up" or "down" */
 	SPLICER_LOG_A_SPLICE,		/* string: CONN records: "spliced", or why it was relayed */
 	SPLICER_LOG_A_TLS,		/* string: CONN records of TLS services: version, cipher, SNI, or why it failed */
+	SPLICER_LOG_A_RULE,		/* u32: the rule that decided (position + 1), absent: none */
 
 	__SPLICER_LOG_A_MAX,
 	SPLICER_LOG_A_MAX = __SPLICER_LOG_A_MAX - 1
