@@ -64,10 +64,10 @@ ctl service add life listen "$LB_IP:83" pool app
 ctl persist life cookie maxlife 2s
 plog_start 80
 
-# req_vals JSON: R_STATUS R_PORT R_SERVER R_NITEMS R_NEW R_SC (our
+# req_vals JSON: R_STATUS R_RID R_SERVER R_NITEMS R_NEW R_SC (our
 # Set-Cookie, whole, "" if none) of a req result
 req_vals() {
-	jset "$1" R_STATUS=.status R_PORT=.port R_SERVER=.server R_NITEMS='.items | length' \
+	jset "$1" R_STATUS=.status R_RID=.rid R_SERVER=.server R_NITEMS='.items | length' \
 		R_NEW=.new_session R_SC='[.set_cookie[] | select(startswith("SPLICERID="))][0] // ""'
 }
 # key_id SERVICE: "KEY-ID KEYS" from splicerctl -j persist SERVICE show
@@ -91,9 +91,9 @@ check_match "Set-Cookie: SPLICERID=<42 hex>; Path=/; HttpOnly; SameSite=Lax" "$S
 TOKA=$(cookie_of "$U_SC")
 check_eq "no Cache-Control added without nocache" null "$U_CC0"
 check_match "the application saw SPLICERID (not indirect)" "SPLICERID=$TOKA" "$U_SEEN"
-check_eq "log: first request" "cookie none" "$(plog_persist "$U_P0")"
-check_eq "log: second request" "cookie hit" "$(plog_persist "$U_P1")"
-check_eq "log: last request" "cookie hit" "$(plog_persist "$U_PLAST")"
+check_eq "log: first request" "cookie none" "$(plog_persist "$U_R0")"
+check_eq "log: second request" "cookie hit" "$(plog_persist "$U_R1")"
+check_eq "log: last request" "cookie hit" "$(plog_persist "$U_RLAST")"
 check_eq "persist_new +1" 1 $(($(svc_stat web persist_new) - new0))
 check_eq "persist_hits +12" 12 $(($(svc_stat web persist_hits) - hits0))
 
@@ -106,7 +106,7 @@ check_eq "every request on A's server" "true $SA" "$U_STICKY $U_SERVER"
 check_eq "the cart is intact (17 items)" "true 17" "$U_INTACT $U_NITEMS"
 check_eq "no new application session" 0 "$U_NEW"
 check_eq "no Set-Cookie at all" 0 "$U_NSET"
-check_eq "log: from $CLI_IP2" "cookie hit" "$(plog_persist "$U_P0")"
+check_eq "log: from $CLI_IP2" "cookie hit" "$(plog_persist "$U_R0")"
 
 step "three more users, taking turns"
 out=$(cart 80 --users 3 --jar-dir "$T/more" --steps 4)
@@ -139,10 +139,10 @@ info "$(brief "$outl")"
 t_issued=$(date +%s%N)	# both tokens were last signed before this
 cart_vals "$outi"
 check_eq "idle: answered, one server" "true true" "$U_OK $U_STICKY"
-check_eq "idle: a hit before it expires" "cookie hit" "$(plog_persist "$U_P1")"
+check_eq "idle: a hit before it expires" "cookie hit" "$(plog_persist "$U_R1")"
 cart_vals "$outl"
 check_eq "life: answered, one server" "true true" "$U_OK $U_STICKY"
-check_eq "life: a hit before it expires" "cookie hit" "$(plog_persist "$U_P1")"
+check_eq "life: a hit before it expires" "cookie hit" "$(plog_persist "$U_R1")"
 check_match "life: the cookie says Max-Age=2" "$SC_RE; Max-Age=2\$" "$U_SC"
 TOKI=$(jq -r .cookies.SPLICERID "$T/idle.json")
 TOKL=$(jq -r .cookies.SPLICERID "$T/life.json")
@@ -154,7 +154,7 @@ info "$r"
 req_vals "$r"
 check_eq "forged: answered" 200 "$R_STATUS"
 check_match "forged: a new cookie" "$SC_RE\$" "$R_SC"
-check_eq "forged: logged" "cookie forged" "$(plog_persist "$R_PORT")"
+check_eq "forged: logged" "cookie forged" "$(plog_persist "$R_RID")"
 # one digit of the server id field (hex digits 3..10) changed
 d=${TOKA:9:1}
 case $d in 0) d=1 ;; *) d=0 ;; esac
@@ -165,7 +165,7 @@ info "$r"
 req_vals "$r"
 check_eq "altered: answered" 200 "$R_STATUS"
 check_match "altered: a new cookie" "$SC_RE\$" "$R_SC"
-check_eq "altered: logged" "cookie altered" "$(plog_persist "$R_PORT")"
+check_eq "altered: logged" "cookie altered" "$(plog_persist "$R_RID")"
 check_eq "web: persist_invalid +2" 2 $(($(svc_stat web persist_invalid) - inv0))
 
 step "the expired cookies, 3.6 s after they were last signed"
@@ -177,14 +177,14 @@ info "$r"
 req_vals "$r"
 check_eq "maxidle: answered" 200 "$R_STATUS"
 check_match "maxidle: a new cookie" "$SC_RE\$" "$R_SC"
-check_eq "maxidle: logged" "cookie expired (maxidle)" "$(plog_persist "$R_PORT")"
+check_eq "maxidle: logged" "cookie expired (maxidle)" "$(plog_persist "$R_RID")"
 check_eq "idle: persist_invalid" 1 "$(svc_stat idle persist_invalid)"
 r=$(req 83 "SPLICERID=$TOKL")
 info "$r"
 req_vals "$r"
 check_eq "maxlife: answered" 200 "$R_STATUS"
 check_match "maxlife: a new cookie" "$SC_RE; Max-Age=2\$" "$R_SC"
-check_eq "maxlife: logged" "cookie expired (maxlife)" "$(plog_persist "$R_PORT")"
+check_eq "maxlife: logged" "cookie expired (maxlife)" "$(plog_persist "$R_RID")"
 check_eq "life: persist_invalid" 1 "$(svc_stat life persist_invalid)"
 check_eq "splicerctl -j stats: persist_invalid in all" 4 "$(pstat persist_invalid)"
 
@@ -203,7 +203,7 @@ info "$r"
 req_vals "$r"
 check_eq "A: answered by A's server" "200 $SA" "$R_STATUS $R_SERVER"
 check_eq "A's cart intact" "17 false" "$R_NITEMS $R_NEW"
-check_eq "log" "cookie hit" "$(plog_persist "$R_PORT")"
+check_eq "log" "cookie hit" "$(plog_persist "$R_RID")"
 # user R1 gets a cookie signed with K1
 out=$(cart 80 --users 1 --jar-dir "$T/rot" --steps 2)
 info "$(brief "$out")"
@@ -220,7 +220,7 @@ r=$(req 80 "JSESSIONID=$JA; SPLICERID=$TOKA")
 info "$r"
 req_vals "$r"
 check_eq "A answered" 200 "$R_STATUS"
-check_eq "A's cookie: logged" "cookie altered" "$(plog_persist "$R_PORT")"
+check_eq "A's cookie: logged" "cookie altered" "$(plog_persist "$R_RID")"
 check_match "A gets a new cookie" "$SC_RE\$" "$R_SC"
 check_eq "persist_invalid +1" 1 $(($(svc_stat web persist_invalid) - inv0))
 out=$(cart 80 --users 2 --jar-dir "$T/rot" --steps 2)
@@ -229,7 +229,7 @@ check_eq "R1, R2 answered, each on one server" "true 2" "$(jq -r '"\(.ok) \(.sti
 cart_vals "$out" 0
 check_eq "R1 (K1 cookie): still on its server" "$SR1" "$U_SERVER"
 check_eq "R1: cart intact (4 items)" "true 4" "$U_INTACT $U_NITEMS"
-check_eq "R1: logged" "cookie hit" "$(plog_persist "$U_P0")"
+check_eq "R1: logged" "cookie hit" "$(plog_persist "$U_R0")"
 info "R1's cookie signed anew with K2: $U_OURS0"
 cart_vals "$out" 1
 SR2=$U_SERVER
@@ -248,15 +248,15 @@ check_eq "answered" true "$(jq -r .ok <<<"$out")"
 cart_vals "$out" 1
 check_eq "R2 (K2 cookie): on its server" "$SR2" "$U_SERVER"
 check_eq "R2: cart intact (3 items)" "true 3" "$U_INTACT $U_NITEMS"
-check_eq "R2: logged" "cookie hit" "$(plog_persist "$U_P0")"
+check_eq "R2: logged" "cookie hit" "$(plog_persist "$U_R0")"
 check_eq "R2: no new cookie" 0 "$U_OURS"
 cart_vals "$out" 0
-info "R1 (its cookie as the K2 step left it): $(plog_persist "$U_P0")"
+info "R1 (its cookie as the K2 step left it): $(plog_persist "$U_R0")"
 r=$(req 80 "SPLICERID=$(jq -r .cookies.SPLICERID "$T/r1-k1.json")")
 info "$r"
 req_vals "$r"
 check_eq "R1's K1 cookie (a key this node never had): logged" "cookie altered" \
-	"$(plog_persist "$R_PORT")"
+	"$(plog_persist "$R_RID")"
 check_match "R1's K1 cookie: a new cookie" "$SC_RE\$" "$R_SC"
 
 check_drained

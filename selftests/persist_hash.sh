@@ -114,13 +114,15 @@ info "$nmoved keys moved; s4 had $on4"
 check_eq "moved keys that were not on s4" 0 "$(awk '$2 != "s4"' "$T/moved" | grep -c .)"
 check_eq "every key s4 had moved" "$on4" "$nmoved"
 check_range "moved at most 1/4 + 5 % of the keys" 0 $((N / 4 + TOL)) "$nmoved"
-# what the log says of a key that stayed
-k=$(join "$T/a" "$T/b" | awk '$2 == $3 { print $1; exit }')
-r=$(cli_curl -o /dev/null -H "X-User: $k" -H 'Connection: close' -w '%{local_port}' "http://$LB_IP:80/")
-check_eq "log of $k (stayed)" "hash hit" "$(plog_persist "$r")"
+# what the log says of a key that stayed, and of one that moved
+k=$(LC_ALL=C join "$T/a" "$T/b" | awk '$2 == $3 { print $1; exit }')
+rid=c$(date +%s%N)
+cli_curl -o /dev/null -H "X-User: $k" -H 'Connection: close' "http://$LB_IP:80/?rid=$rid"
+check_eq "log of $k (stayed)" "hash hit" "$(plog_persist "$rid")"
 k=$(awk '{ print $1; exit }' "$T/moved")
-r=$(cli_curl -o /dev/null -H "X-User: $k" -H 'Connection: close' -w '%{local_port}' "http://$LB_IP:80/")
-info "log of $k (moved): $(plog_persist "$r")"
+rid=c$(date +%s%N)
+cli_curl -o /dev/null -H "X-User: $k" -H 'Connection: close' "http://$LB_IP:80/?rid=$rid"
+info "log of $k (moved): $(plog_persist "$rid")"
 
 step "s4 up again: the first $NS keys back where they were"
 ctl server set app s4 state up

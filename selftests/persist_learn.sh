@@ -84,8 +84,8 @@ check_eq "one application session" 1 "$U_NEW"
 ID1=$U_SESSION
 check_match "the session id" "^$HEX32\$" "$ID1"
 check_eq "no cookie of splicer's own" "$U_OURS" "$U_NSET"
-check_eq "log: first request" "learn none" "$(plog_persist "$U_P0")"
-check_eq "log: second request" "learn hit" "$(plog_persist "$U_P1")"
+check_eq "log: first request" "learn none" "$(plog_persist "$U_R0")"
+check_eq "log: second request" "learn hit" "$(plog_persist "$U_R1")"
 in_lb cat /proc/net/splicer/stick | sed 's/^/    /'
 check_eq "/proc/net/splicer/stick: the id's kind and server" "session $S1" \
 	"$(proc_get stick kind service=learn key="$ID1") $(proc_get stick server service=learn key="$ID1")"
@@ -101,7 +101,7 @@ check_eq "every request on one server" true "$U_STICKY"
 check_eq "the cart is intact (8 items)" "true 8" "$U_INTACT $U_NITEMS"
 check_eq "one application session" 1 "$U_NEW"
 check_eq "no Cookie field ever sent or received" "|" "$U_SENT|$U_SEEN"
-check_eq "log: second request" "learn hit" "$(plog_persist "$U_P1")"
+check_eq "log: second request" "learn hit" "$(plog_persist "$U_R1")"
 
 step "learn: query parameter JsessionID=ID"
 out=$(cart 80 --jar "$T/l3.json" --steps 8 --carry query --param JsessionID)
@@ -112,7 +112,7 @@ check_eq "every request on one server" true "$U_STICKY"
 check_eq "the cart is intact (8 items)" "true 8" "$U_INTACT $U_NITEMS"
 check_eq "one application session" 1 "$U_NEW"
 check_eq "no Cookie field ever sent" "" "$U_SENT"
-check_eq "log: second request" "learn hit" "$(plog_persist "$U_P1")"
+check_eq "log: second request" "learn hit" "$(plog_persist "$U_R1")"
 
 step "stick export, flush, import"
 EXP=$T/learn.export
@@ -128,7 +128,7 @@ JL1="JSESSIONID=$ID1"
 r=$(req 80 "$JL1")
 info "$r"
 check_eq "after the flush: the first user is new again" "learn none" \
-	"$(plog_persist "$(jq -r .port <<<"$r")")"
+	"$(plog_persist "$(jq -r .rid <<<"$r")")"
 ctl stick import learn "$EXP"
 check_eq "/proc/net/splicer/stick: the id's server again" "$S1" \
 	"$(proc_get stick server service=learn key="$ID1")"
@@ -138,7 +138,7 @@ cart_vals "$out"
 check_eq "after the import: every request answered 200" true "$U_OK"
 check_eq "after the import: all on the first server" "true $S1" "$U_STICKY $U_SERVER"
 check_eq "the cart is intact (10 items)" "true 10" "$U_INTACT $U_NITEMS"
-check_eq "log" "learn hit" "$(plog_persist "$U_P0")"
+check_eq "log" "learn hit" "$(plog_persist "$U_R0")"
 
 step "a table of size 2: 4 new users"
 out=$(cart 81 --users 4 --jar-dir "$T/small" --steps 0)
@@ -162,8 +162,8 @@ check_eq "only that one" "1 1" "$U_NSET $U_OURS0"
 check_match "the browser's jar" "^$TOKEN_RE~$ID\$" "$(jq -r .cookies.JSESSIONID "$T/p.json")"
 check_match "what the browser sent" "^JSESSIONID=$TOKEN_RE~$ID\$" "$U_SENT"
 check_eq "what the application received" "JSESSIONID=$ID" "${U_SEEN#" | "}"
-check_eq "log: first request" "prefix none" "$(plog_persist "$U_P0")"
-check_eq "log: second request" "prefix hit" "$(plog_persist "$U_P1")"
+check_eq "log: first request" "prefix none" "$(plog_persist "$U_R0")"
+check_eq "log: second request" "prefix hit" "$(plog_persist "$U_R1")"
 
 # ---------------------------------------------------------------- source
 step "source: 8 requests without a session from $CLI_IP"
@@ -174,7 +174,7 @@ check_eq "every request answered 200" true "$U_OK"
 check_eq "every request on one server" true "$U_STICKY"
 SS=$U_SERVER
 check_eq "(no session carried: 8 application sessions)" 8 "$U_NEW"
-check_eq "log: second request" "source hit" "$(plog_persist "$U_P1")"
+check_eq "log: second request" "source hit" "$(plog_persist "$U_R1")"
 check_eq "/proc/net/splicer/stick: $CLI_IP/32" "source $SS" \
 	"$(proc_get stick kind service=src key="$CLI_IP/32") $(proc_get stick server service=src key="$CLI_IP/32")"
 ctlq stick export src >"$T/src.export" || fail "splicerctl stick export src failed"

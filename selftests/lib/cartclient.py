@@ -12,7 +12,9 @@ items to a cart through the load balancer and reading the cart back.
 
 Each user makes N add-to-cart requests (GET and POST alternately,
 /cart/add?item=TAGk, k counting on from what the jar says was added
-before), then --reads (default 1) GET /cart; a new TCP connection each (--keepalive: one
+before), then --reads (default 1) GET /cart; every target also carries a
+random request id, "rid=<12 hex>" (the application ignores it; a test
+finds the request's log records by it); a new TCP connection each (--keepalive: one
 connection, opened again only if the other side closed it), from --source
 if given. With --users, the users take turns request by request (user 1's
 first, user 2's first, ..., user 1's second, ...), so their connections
@@ -59,8 +61,9 @@ Output: one JSON object. For a single user:
   sent_cookies        every distinct Cookie field this client sent
   cookies     the jar after the run; errors: what went wrong, per request
   lost        items the application lost so far (a new session while adding)
-  ports       the local port of each request (to find its log records)
-  requests    per request: status, port, server, set_cookie, cache_control,
+  ports       the local port of each request
+  rids        the request id of each request (to find its log records)
+  requests    per request: status, port, rid, server, set_cookie, cache_control,
               new_session, session
 With --users: {"users": [one such object each], "ok", "servers" (server ->
 users whose every request it answered), "sticky" (users that stayed on one
@@ -71,6 +74,7 @@ Exit status 0 when every response was a 200 from the application.
 import argparse
 import json
 import os
+import secrets
 import socket
 import sys
 import time
@@ -214,8 +218,11 @@ class User:
         self.cart = None
         self.todo = ["add"] * a.steps + ["cart"] * a.reads
 
-    def _target(self, path, query):
+    def _target(self, path, query, rid):
         a, j = self.a, self.jar
+        # a request id the target carries (the application ignores it): a
+        # test finds the request's log records by it
+        query = (query + "&" if query else "") + "rid=" + rid
         if a.carry == "path" and j["url_session"]:
             path += ";%s=%s" % (a.param, j["url_session"].partition("=")[2])
         if a.carry == "query" and j["url_session"]:
@@ -227,6 +234,7 @@ class User:
         """Request number i of this user's run."""
         a, j = self.a, self.jar
         kind = self.todo[i]
+        rid = secrets.token_hex(6)
         body = b""
         method = "GET"
         if kind == "add":
@@ -234,16 +242,16 @@ class User:
             query = "item=" + urllib.parse.quote(item)
             if i % 2 == 1:  # every other add is a form POST
                 method, body, query = "POST", query.encode(), ""
-            target = self._target("/cart/add", query)
+            target = self._target("/cart/add", query, rid)
         else:
             item = None
-            target = self._target("/cart", "")
+            target = self._target("/cart", "", rid)
         headers = list(a.headers)
         sent_cookie = None
         if a.carry == "cookie" and j["cookies"]:
             sent_cookie = "; ".join("%s=%s" % kv for kv in j["cookies"].items())
             headers.append(("Cookie", sent_cookie))
-        rec = {"status": 0, "port": None, "server": None, "set_cookie": [],
+        rec = {"status": 0, "port": None, "rid": rid, "server": None, "set_cookie": [],
                "cache_control": None,
                "new_session": None, "session": None, "target": target,
                "sent_cookie": sent_cookie}
@@ -351,7 +359,8 @@ class User:
             "url_session": j["url_session"],
             "errors": self.errors[:20],
             "ports": [r["port"] for r in self.reqs],
-            "requests": [{k: r[k] for k in ("status", "port", "server", "set_cookie",
+            "rids": [r["rid"] for r in self.reqs],
+            "requests": [{k: r[k] for k in ("status", "port", "rid", "server", "set_cookie",
                                            "cache_control", "new_session", "session")}
                          for r in self.reqs],
         }

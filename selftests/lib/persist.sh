@@ -14,9 +14,10 @@
 #   the client namespace; prints its JSON (see cartclient.py).
 # - plog_start PORT: `splicerctl -j log` in the lb namespace, into $PLOG,
 #   returning once it receives (requests to $LB_IP:PORT until a record of
-#   them shows up); plog_persist CLIENT_PORT: the "persist" field of the
-#   request record of that client port (waits for it; "MISSING" if there is
-#   none, "ERROR..." if there are several); plog_rec CLIENT_PORT: the record.
+#   them shows up); plog_persist RID: the "persist" field of the request
+#   record of request id RID (cartclient.py's "rids", req's "rid"; waits
+#   for it; "MISSING" if there is none, "ERROR..." if there are several);
+#   plog_rec RID: the record.
 # - pstat COUNTER: a counter of `splicerctl -j stats`.
 # - TOKEN_RE: what a token looks like (42 lower-case hex digits).
 # - cookie_of SET-COOKIE: the value of a Set-Cookie ("N=V; attrs": V).
@@ -83,9 +84,11 @@ cart() {
 }
 
 # ---------------------------------------------------------------- the log
-# (grep, not jq: jq reading the whole log for every request is slow under TCG)
-plog_lines() { grep -E "^\\{\"kind\":\"request\",.*\"client_port\":$1[,}]" "$PLOG" 2>/dev/null; }
-plog_has_port() { plog_lines "$1" >/dev/null; }
+# (grep, not jq: jq reading the whole log for every request is slow under
+# TCG). Requests are found by their request id: every target cartclient.py
+# and req send carries "rid=ID" (client ports get reused).
+plog_lines() { grep -F "rid=$1" "$PLOG" 2>/dev/null | grep '^{"kind":"request",'; }
+plog_has_rid() { plog_lines "$1" >/dev/null; }
 plog_any() { grep -q '^{"kind":"request"' "$PLOG" 2>/dev/null; }
 
 plog_start() {
@@ -101,13 +104,13 @@ plog_start() {
 
 plog_rec() {
 	local r n
-	wait_until "the request record of client port $1" 100 0.1 plog_has_port "$1" >/dev/null
+	wait_until "the request record of request id $1" 100 0.1 plog_has_rid "$1" >/dev/null
 	r=$(plog_lines "$1")
 	n=$(printf '%s' "$r" | grep -c .)
 	case $n in
 	0) echo MISSING ;;
 	1) printf '%s\n' "$r" ;;
-	*) echo "ERROR: $n request records for client port $1" ;;
+	*) echo "ERROR: $n request records for request id $1" ;;
 	esac
 }
 
@@ -129,21 +132,26 @@ cookie_of() {
 
 # req PORT COOKIE [PATH [SOURCE]]: one GET PATH (default /cart) on a new
 # connection from the client namespace (from SOURCE if given), with
-# "Cookie: COOKIE" unless COOKIE is empty; prints one JSON object: status,
-# port (the client's), set_cookie (every value), cache_control, server,
-# session, items and new_session (from the application's JSON; null
-# otherwise)
+# "Cookie: COOKIE" unless COOKIE is empty, and a request id (?rid=...);
+# prints one JSON object: status, port (the client's), rid, set_cookie
+# (every value), cache_control, server, session, items and new_session
+# (from the application's JSON; null otherwise)
 req() {
-	local args=() w
+	local args=() w rid path=${3:-/cart}
 	[ -z "$2" ] || args+=(-H "Cookie: $2")
 	[ -z "$4" ] || args+=(--interface "$4")
+	rid=c$(date +%s%N)
+	case "$path" in
+	*\?*) path+="&rid=$rid" ;;
+	*) path+="?rid=$rid" ;;
+	esac
 	: >"$T/req.body"
 	w=$(cli_curl -o "$T/req.body" "${args[@]}" \
 		-w '{"status":%{http_code},"port":%{local_port},"h":%{header_json}}' \
-		"http://$LB_IP:$1${3:-/cart}")
-	jq -c -n --argjson w "${w:-null}" --rawfile b "$T/req.body" '
+		"http://$LB_IP:$1$path")
+	jq -c -n --argjson w "${w:-null}" --rawfile b "$T/req.body" --arg rid "$rid" '
 		($b | fromjson? // {}) as $app
-		| {status: $w.status, port: $w.port,
+		| {status: $w.status, port: $w.port, rid: $rid,
 		   set_cookie: ($w.h["set-cookie"] // []),
 		   cache_control: (($w.h["cache-control"] // [null])[0]),
 		   server: ($app.server // $w.h["x-server"][0]),
@@ -183,8 +191,8 @@ svc_stat() { proc_get services "$2" name="$1"; }
 #   those of cookie $OURS, default SPLICERID) U_OURS0 (those on the first
 #   response) U_SC (the first of ours, whole) U_CC0 (Cache-Control of the
 #   first response) U_SEEN (Cookie fields the application received,
-#   " | "-joined) U_SENT (Cookie fields sent) U_P0 U_P1 U_PLAST (client
-#   ports of the first, second and last request)
+#   " | "-joined) U_SENT (Cookie fields sent) U_R0 U_R1 U_RLAST (request
+#   ids of the first, second and last request)
 cart_vals() {
 	local u=. ours=${OURS:-SPLICERID}
 	[ -z "$2" ] || u=".users[$2]"
@@ -196,8 +204,8 @@ cart_vals() {
 		U_OURS0="[.requests[0].set_cookie[] | select(startswith(\"$ours=\"))] | length" \
 		U_SC="[.set_cookie[] | select(startswith(\"$ours=\"))][0] // \"\"" \
 		U_CC0='.requests[0].cache_control' U_SEEN='.cookie_headers | join(" | ")' \
-		U_SENT='.sent_cookies | join(" | ")' U_P0='.ports[0]' U_P1='.ports[1]' \
-		U_PLAST='.ports[-1]'
+		U_SENT='.sent_cookies | join(" | ")' U_R0='.rids[0]' U_R1='.rids[1]' \
+		U_RLAST='.rids[-1]'
 }
 
 # brief JSON: what a cartclient run saw, on one line (for the log)
@@ -206,4 +214,29 @@ brief() {
 		users: [.users[] | {server, statuses, items: (.items | length), new_sessions}]}
 		else {ok, servers, statuses, items, new_sessions, set_cookie, errors} end' \
 		<<<"$1" 2>/dev/null || printf '%s\n' "$1"
+}
+
+# users_load JSON: per user of a cartclient --users result, in one jq run,
+# arrays indexed by user (0-based): US_SERVER ("-" when not one server)
+# US_OK US_STICKY US_INTACT US_NITEMS US_NEW US_OURS (Set-Cookies of
+# SPLICERID) US_OURS0 (on the first response) US_NSET (Set-Cookies)
+# US_STATUSES ("200 200 ...") US_R0 (request id of the first request);
+# NUSERS
+users_load() {
+	local i srv ok st in ni nw o o0 ns sts p0
+	US_SERVER=() US_OK=() US_STICKY=() US_INTACT=() US_NITEMS=() US_NEW=()
+	US_OURS=() US_OURS0=() US_NSET=() US_STATUSES=() US_R0=() NUSERS=0
+	while read -r i srv ok st in ni nw o o0 ns sts p0; do
+		[ -n "$i" ] || continue
+		US_SERVER[i]=$srv US_OK[i]=$ok US_STICKY[i]=$st US_INTACT[i]=$in
+		US_NITEMS[i]=$ni US_NEW[i]=$nw US_OURS[i]=$o US_OURS0[i]=$o0
+		US_NSET[i]=$ns US_STATUSES[i]=${sts//,/ } US_R0[i]=$p0
+		NUSERS=$((i + 1))
+	done <<<"$(jq -r '.users | to_entries[] | .key as $i | .value |
+		[$i, (.server // "-"), .ok, .sticky, .intact, (.items // [] | length),
+		 .new_sessions,
+		 ([.set_cookie[] | select(startswith("SPLICERID="))] | length),
+		 ([.requests[0].set_cookie[] | select(startswith("SPLICERID="))] | length),
+		 (.set_cookie | length), (.statuses | map(tostring) | join(",")),
+		 (.rids[0] // "-")] | map(tostring) | join(" ")' <<<"$1")"
 }
