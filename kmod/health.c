@@ -352,12 +352,12 @@ static void health_work(struct work_struct *work)
 	state = h->state;
 	if (state == SPLICER_HEALTH_UP && h->fails >= cfg->fall) {
 		to = SPLICER_HEALTH_DOWN;
-		scnprintf(cause, sizeof(cause), "%u probes failed in a row (last: %s)",
-			  h->fails, result);
+		scnprintf(cause, sizeof(cause), "%u probe%s failed in a row (last: %s)",
+			  h->fails, h->fails == 1 ? "" : "s", result);
 	} else if (state == SPLICER_HEALTH_DOWN && h->oks >= cfg->rise) {
 		to = SPLICER_HEALTH_UP;
-		scnprintf(cause, sizeof(cause), "%u probes passed in a row (last: %s)",
-			  h->oks, result);
+		scnprintf(cause, sizeof(cause), "%u probe%s passed in a row (last: %s)",
+			  h->oks, h->oks == 1 ? "" : "s", result);
 	}
 	delay = (state == SPLICER_HEALTH_UP && h->fails && !to) ? cfg->fastinter :
 								cfg->interval;

@@ -60,7 +60,7 @@ const struct nla_policy spl_health_policy[SPLICER_HEALTH_A_MAX + 1] = {
 	[SPLICER_HEALTH_A_BODY] = NLA_POLICY_VALIDATE_FN(NLA_BINARY, validate_text, 64),
 	[SPLICER_HEALTH_A_PASSIVE_ERRORS] = NLA_POLICY_MAX(NLA_U32, 10000),
 	[SPLICER_HEALTH_A_PASSIVE_WINDOW] = { .type = NLA_U32 },
-	[SPLICER_HEALTH_A_PASSIVE_STATUS] = NLA_POLICY_MASK(NLA_U32, 0x3f0),
+	[SPLICER_HEALTH_A_PASSIVE_STATUS] = NLA_POLICY_MASK(NLA_U32, 0x30),	/* 4xx, 5xx */
 };
 
 static int parse_expect(struct genl_info *info, struct nlattr *a,
@@ -115,6 +115,7 @@ int spl_nl_health_parse(struct genl_info *info, struct nlattr *nest,
 	if (err)
 		goto bad;
 	cfg->fastinter = max_t(u32, cfg->interval / 4, 100);
+	cfg->timeout = min(cfg->timeout, cfg->interval);	/* a default fits */
 	err = get_u32_range(info, tb[SPLICER_HEALTH_A_FASTINTER], 100, SPL_HEALTH_MS_MAX,
 			    &cfg->fastinter, SPL_MSG("FASTINTER: out of range 100 ms - 1 h")) ?:
 	      get_u32_range(info, tb[SPLICER_HEALTH_A_TIMEOUT], SPL_HEALTH_MS_MIN, 60000,

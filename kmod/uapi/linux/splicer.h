@@ -110,7 +110,7 @@ enum splicer_pool_attr {
 	SPLICER_POOL_A_NAME,		/* string */
 	SPLICER_POOL_A_BALANCE,		/* u8, enum splicer_balance */
 	SPLICER_POOL_A_SERVERS,		/* u32: number of servers (read only) */
-	SPLICER_POOL_A_SERVERS_UP,	/* u32: servers in state up (read only) */
+	SPLICER_POOL_A_SERVERS_UP,	/* u32: servers in state up and not down by health (read only) */
 	SPLICER_POOL_A_HEALTH,		/* nest, enum splicer_health_attr */
 
 	__SPLICER_POOL_A_MAX,
@@ -145,19 +145,19 @@ enum splicer_health_attr {
 	SPLICER_HEALTH_A_UNSPEC,
 	SPLICER_HEALTH_A_TYPE,		/* u8, enum splicer_health_type */
 	SPLICER_HEALTH_A_INTERVAL,	/* u32 ms between probes (default 2000) */
-	SPLICER_HEALTH_A_FASTINTER,	/* u32 ms between probes while an up server fails (default INTERVAL / 4) */
-	SPLICER_HEALTH_A_TIMEOUT,	/* u32 ms for one probe (default 1000) */
+	SPLICER_HEALTH_A_FASTINTER,	/* u32 ms between probes while an up server fails (default max(INTERVAL / 4, 100)) */
+	SPLICER_HEALTH_A_TIMEOUT,	/* u32 ms for one probe, <= INTERVAL (default min(1000, INTERVAL)) */
 	SPLICER_HEALTH_A_RISE,		/* u32: successes in a row to come up (default 2) */
 	SPLICER_HEALTH_A_FALL,		/* u32: failures in a row to go down (default 3) */
 	SPLICER_HEALTH_A_PORT,		/* u16: probe port, 0 = the server's (default) */
-	SPLICER_HEALTH_A_METHOD,	/* string: HTTP method (default GET) */
-	SPLICER_HEALTH_A_PATH,		/* string: HTTP target (default /) */
-	SPLICER_HEALTH_A_HOST,		/* string: HTTP Host (default: the server's address) */
+	SPLICER_HEALTH_A_METHOD,	/* string, < 24 bytes: HTTP method (default GET) */
+	SPLICER_HEALTH_A_PATH,		/* string, < 256 bytes: HTTP target (default /) */
+	SPLICER_HEALTH_A_HOST,		/* string, < 128 bytes: HTTP Host (default: the server's address) */
 	SPLICER_HEALTH_A_EXPECT,	/* binary: struct splicer_status_range[1..8] (default 200-399) */
-	SPLICER_HEALTH_A_BODY,		/* string: the body must contain it (first 16 KiB) */
+	SPLICER_HEALTH_A_BODY,		/* string, < 64 bytes: the body must contain it (first 16 KiB) */
 	SPLICER_HEALTH_A_PASSIVE_ERRORS, /* u32: errors within PASSIVE_WINDOW that mark a server down, 0 off */
 	SPLICER_HEALTH_A_PASSIVE_WINDOW, /* u32 ms (default 10000) */
-	SPLICER_HEALTH_A_PASSIVE_STATUS, /* u32: bit N set: responses Nxx count as errors (default 1 << 5) */
+	SPLICER_HEALTH_A_PASSIVE_STATUS, /* u32: bit 4 (4xx), bit 5 (5xx): responses that count as errors (default 1 << 5) */
 
 	__SPLICER_HEALTH_A_MAX,
 	SPLICER_HEALTH_A_MAX = __SPLICER_HEALTH_A_MAX - 1
