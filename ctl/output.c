@@ -185,6 +185,13 @@ static const char *const counter_names[] = {
 	[SPLICER_CNT_PERSIST_REDISPATCH] = "persist_redispatch",
 	[SPLICER_CNT_PERSIST_INVALID] = "persist_invalid",
 	[SPLICER_CNT_STICK_EVICTIONS] = "stick_evictions",
+	[SPLICER_CNT_SPLICED] = "spliced",
+	[SPLICER_CNT_SPLICE_BYTES_IN] = "splice_bytes_in",
+	[SPLICER_CNT_SPLICE_BYTES_OUT] = "splice_bytes_out",
+	[SPLICER_CNT_SPLICE_FALLBACK] = "splice_fallback",
+	[SPLICER_CNT_TLS_HANDSHAKES] = "tls_handshakes",
+	[SPLICER_CNT_TLS_FAILED] = "tls_failed",
+	[SPLICER_CNT_TLS_REFUSED] = "tls_refused",
 };
 
 const char *counter_name(unsigned int type, char *buf, size_t len)

@@ -3,7 +3,8 @@
  * splicerctl stats: the totals of this network namespace
  * (SPLICER_CMD_STATS_GET) and the counters of every service and server
  * (from their dumps), plain, as JSON (-j) or in the Prometheus text format
- * (stats prometheus, see prom.c); plus the counter helpers other objects use.
+ * (stats prometheus, see prom.c). Decoding and display order of the
+ * counters are in counters.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,126 +12,12 @@
 
 #include <netlink/attr.h>
 
+#include "counters.h"
 #include "output.h"
 #include "prom.h"
 #include "subcommands.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-int counters_parse(const struct nlattr *nest, struct counters *c)
-{
-	const struct nlattr *a;
-	int rem;
-
-	memset(c, 0, sizeof(*c));
-	nla_for_each_nested(a, nest, rem) {
-		int type = nla_type(a);
-
-		/* PAD only aligns the u64 that follows it. */
-		if (type == SPLICER_CNT_UNSPEC || type == SPLICER_CNT_PAD ||
-		    type >= COUNTERS_MAX)
-			continue;
-		if (nla_len(a) != sizeof(uint64_t))
-			return -EBADMSG;
-		c->v[type] = nla_get_u64((struct nlattr *)a);
-		c->present |= 1ull << type;
-	}
-	return 0;
-}
-
-/*
- * Display order: traffic, failures, generated responses by status code,
- * the decision log, persistence, then any counter this tool does not know
- * yet, by type.
- * Plain output starts a new line at each group.
- */
-static const struct {
-	unsigned int type;
-	int group;
-} known_order[] = {
-	{ SPLICER_CNT_CONNS, 0 },
-	{ SPLICER_CNT_ACTIVE, 0 },
-	{ SPLICER_CNT_REQUESTS, 0 },
-	{ SPLICER_CNT_BYTES_IN, 0 },
-	{ SPLICER_CNT_BYTES_OUT, 0 },
-	{ SPLICER_CNT_CONNECT_FAIL, 1 },
-	{ SPLICER_CNT_RETRIES, 1 },
-	{ SPLICER_CNT_RESP_400, 2 },
-	{ SPLICER_CNT_RESP_408, 2 },
-	{ SPLICER_CNT_RESP_414, 2 },
-	{ SPLICER_CNT_RESP_431, 2 },
-	{ SPLICER_CNT_RESP_501, 2 },
-	{ SPLICER_CNT_RESP_502, 2 },
-	{ SPLICER_CNT_RESP_503, 2 },
-	{ SPLICER_CNT_RESP_504, 2 },
-	{ SPLICER_CNT_RESP_505, 2 },
-	{ SPLICER_CNT_LOG_DROPS, 3 },
-	{ SPLICER_CNT_PERSIST_HITS, 4 },
-	{ SPLICER_CNT_PERSIST_NEW, 4 },
-	{ SPLICER_CNT_PERSIST_REDISPATCH, 4 },
-	{ SPLICER_CNT_PERSIST_INVALID, 4 },
-	{ SPLICER_CNT_STICK_EVICTIONS, 4 },
-};
-
-/* The present counters of c in display order; returns how many. */
-static size_t display_order(const struct counters *c, unsigned int *types,
-			    int *groups)
-{
-	uint64_t left = c->present;
-	size_t i, n = 0;
-	unsigned int t;
-
-	for (i = 0; i < ARRAY_SIZE(known_order); i++) {
-		t = known_order[i].type;
-		if (left & (1ull << t)) {
-			types[n] = t;
-			groups[n++] = known_order[i].group;
-			left &= ~(1ull << t);
-		}
-	}
-	for (t = 0; t < COUNTERS_MAX; t++) {
-		if (left & (1ull << t)) {
-			types[n] = t;
-			groups[n++] = 5;
-		}
-	}
-	return n;
-}
-
-void counters_print_plain(const struct counters *c, const char *indent)
-{
-	unsigned int types[COUNTERS_MAX];
-	int groups[COUNTERS_MAX];
-	size_t i, n = display_order(c, types, groups);
-	char buf[16];
-
-	for (i = 0; i < n; i++) {
-		if (!i || groups[i] != groups[i - 1]) {
-			if (i)
-				putchar('\n');
-			fputs(indent, stdout);
-		} else {
-			putchar(' ');
-		}
-		printf("%s %llu", counter_name(types[i], buf, sizeof(buf)),
-		       (unsigned long long)c->v[types[i]]);
-	}
-	if (n)
-		putchar('\n');
-}
-
-void counters_print_json(const char *key, const struct counters *c)
-{
-	unsigned int types[COUNTERS_MAX];
-	int groups[COUNTERS_MAX];
-	size_t i, n = display_order(c, types, groups);
-	char buf[16];
-
-	json_open_object(key);
-	for (i = 0; i < n; i++)
-		json_uint(counter_name(types[i], buf, sizeof(buf)), c->v[types[i]]);
-	json_close_object();
-}
 
 struct totals {
 	bool seen;

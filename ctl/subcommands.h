@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "counters.h"
 #include "model.h"
 #include "nl.h"
 
@@ -135,8 +136,5 @@ void server_print(const struct server *s, bool as_command);
 bool service_persist_line(const struct service *s, bool as_command);
 /* 0 if pool 'name' exists, else a negative errno (printed). */
 int pool_check(struct nlx *nl, const char *name);
-int counters_parse(const struct nlattr *nest, struct counters *c);
-void counters_print_plain(const struct counters *c, const char *indent);
-void counters_print_json(const char *key, const struct counters *c);
 
 #endif

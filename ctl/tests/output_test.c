@@ -121,6 +121,31 @@ static void test_counter_names(void)
 	CHECK(!strcmp(counter_name(SPLICER_CNT_STICK_EVICTIONS, buf, sizeof(buf)),
 		      "stick_evictions"), "stick_evictions");
 	{
+		/* The packet splice and TLS, in the header's order. */
+		static const struct {
+			unsigned int type;
+			const char *name;
+		} names[] = {
+			{ SPLICER_CNT_SPLICED, "spliced" },
+			{ SPLICER_CNT_SPLICE_BYTES_IN, "splice_bytes_in" },
+			{ SPLICER_CNT_SPLICE_BYTES_OUT, "splice_bytes_out" },
+			{ SPLICER_CNT_SPLICE_FALLBACK, "splice_fallback" },
+			{ SPLICER_CNT_TLS_HANDSHAKES, "tls_handshakes" },
+			{ SPLICER_CNT_TLS_FAILED, "tls_failed" },
+			{ SPLICER_CNT_TLS_REFUSED, "tls_refused" },
+		};
+		size_t i;
+
+		CHECK(SPLICER_CNT_SPLICED == 24 && SPLICER_CNT_TLS_REFUSED == 30,
+		      "enum splicer_cnt moved: spliced %u, tls_refused %u",
+		      SPLICER_CNT_SPLICED, SPLICER_CNT_TLS_REFUSED);
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			CHECK(!strcmp(counter_name(names[i].type, buf, sizeof(buf)),
+				      names[i].name), "counter %u: %s, want %s",
+			      names[i].type, counter_name(names[i].type, buf, sizeof(buf)),
+			      names[i].name);
+	}
+	{
 		char want[16], other[16];
 		unsigned int t;
 

@@ -86,12 +86,20 @@ static void test_full(void)
 	set(&totals, SPLICER_CNT_RESP_400, 1);
 	set(&totals, SPLICER_CNT_RESP_503, 2);
 	set(&totals, SPLICER_CNT_LOG_DROPS, UINT64_MAX);
+	set(&totals, SPLICER_CNT_SPLICED, 3);
+	set(&totals, SPLICER_CNT_SPLICE_BYTES_IN, 4096);
+	set(&totals, SPLICER_CNT_SPLICE_BYTES_OUT, 1048576);
+	set(&totals, SPLICER_CNT_SPLICE_FALLBACK, 1);
+	set(&totals, SPLICER_CNT_TLS_HANDSHAKES, 5);
+	set(&totals, SPLICER_CNT_TLS_FAILED, 2);
 
 	strcpy(sv[0].name, "web");
 	SET(&sv[0], SPLICER_SVC_A_STATS);
 	set(&sv[0].stats, SPLICER_CNT_CONNS, 8);
 	set(&sv[0].stats, SPLICER_CNT_ACTIVE, 1);
 	set(&sv[0].stats, SPLICER_CNT_RESP_503, 2);
+	set(&sv[0].stats, SPLICER_CNT_TLS_REFUSED, 9);
+	set(&sv[0].stats, SPLICER_CNT_SPLICED, 3);
 	strcpy(sv[1].name, "nostats");	/* no STATS attribute: left out */
 
 	strcpy(sr[0].pool, "app");
@@ -157,6 +165,27 @@ static void test_full(void)
 	     "# HELP splicer_stick_evictions_total Stick table entries evicted to make room, all services of the network namespace.\n"
 	     "# TYPE splicer_stick_evictions_total counter\n"
 	     "splicer_stick_evictions_total 0\n"
+	     "# HELP splicer_spliced_connections_total Connections joined by the packet splice after binding, all services of the network namespace.\n"
+	     "# TYPE splicer_spliced_connections_total counter\n"
+	     "splicer_spliced_connections_total 3\n"
+	     "# HELP splicer_splice_bytes_in_total Payload bytes from clients to servers forwarded by the packet splice, all services of the network namespace.\n"
+	     "# TYPE splicer_splice_bytes_in_total counter\n"
+	     "splicer_splice_bytes_in_total 4096\n"
+	     "# HELP splicer_splice_bytes_out_total Payload bytes from servers to clients forwarded by the packet splice, all services of the network namespace.\n"
+	     "# TYPE splicer_splice_bytes_out_total counter\n"
+	     "splicer_splice_bytes_out_total 1048576\n"
+	     "# HELP splicer_splice_fallbacks_total Connections that wanted the packet splice and were relayed instead, all services of the network namespace.\n"
+	     "# TYPE splicer_splice_fallbacks_total counter\n"
+	     "splicer_splice_fallbacks_total 1\n"
+	     "# HELP splicer_tls_handshakes_total TLS handshakes completed, all services of the network namespace.\n"
+	     "# TYPE splicer_tls_handshakes_total counter\n"
+	     "splicer_tls_handshakes_total 5\n"
+	     "# HELP splicer_tls_handshake_failures_total TLS handshakes that failed (the daemon's status, a timeout, no daemon), all services of the network namespace.\n"
+	     "# TYPE splicer_tls_handshake_failures_total counter\n"
+	     "splicer_tls_handshake_failures_total 2\n"
+	     "# HELP splicer_tls_refused_total TLS connections reset because too many handshakes were waiting, all services of the network namespace.\n"
+	     "# TYPE splicer_tls_refused_total counter\n"
+	     "splicer_tls_refused_total 0\n"
 	     "# HELP splicer_service_connections_total Client connections accepted, by service.\n"
 	     "# TYPE splicer_service_connections_total counter\n"
 	     "splicer_service_connections_total{service=\"web\"} 8\n"
@@ -166,6 +195,12 @@ static void test_full(void)
 	     "# HELP splicer_service_generated_responses_total Responses splicer generated itself instead of a server, by status code, by service.\n"
 	     "# TYPE splicer_service_generated_responses_total counter\n"
 	     "splicer_service_generated_responses_total{service=\"web\",code=\"503\"} 2\n"
+	     "# HELP splicer_service_spliced_connections_total Connections joined by the packet splice after binding, by service.\n"
+	     "# TYPE splicer_service_spliced_connections_total counter\n"
+	     "splicer_service_spliced_connections_total{service=\"web\"} 3\n"
+	     "# HELP splicer_service_tls_refused_total TLS connections reset because too many handshakes were waiting, by service.\n"
+	     "# TYPE splicer_service_tls_refused_total counter\n"
+	     "splicer_service_tls_refused_total{service=\"web\"} 9\n"
 	     "# HELP splicer_server_connections_total Connection attempts made to servers, by server.\n"
 	     "# TYPE splicer_server_connections_total counter\n"
 	     "splicer_server_connections_total{pool=\"app\",server=\"s1\"} 5\n"
