@@ -198,76 +198,13 @@ int arg_addrport(const struct cmd *cmd, const char *val, struct addrport *dst)
 	return 0;
 }
 
-static const char *parse_kw_value(const struct kw *k, const char *val, void *dst,
-				  char *range, size_t rlen)
-{
-	uint32_t *u32 = dst;
-
-	switch (k->type) {
-	case KW_NAME: {
-		const char *err = parse_name(val);
-
-		if (!err)
-			snprintf(dst, SPLICER_NAME_MAX, "%s", val);
-		return err;
-	}
-	case KW_ADDRPORT:
-		return parse_addrport(val, dst);
-	case KW_U32: {
-		const char *err = parse_u32(val, k->min, k->max, u32);
-
-		if (err && !strcmp(err, "out of range"))
-			snprintf(range, rlen, " (%u..%u)", k->min, k->max);
-		return err;
-	}
-	case KW_MAXCONN:
-		if (!strcmp(val, "unlimited")) {
-			*u32 = 0;
-			return NULL;
-		}
-		return parse_u32(val, 0, UINT32_MAX, u32);
-	case KW_BYTES:
-		return parse_bytes(val, u32);
-	case KW_DURATION:
-		return parse_duration_ms(val, u32);
-	case KW_BALANCE:
-		return parse_balance(val, dst);
-	case KW_STATE:
-		return parse_state(val, dst);
-	}
-	return "unsupported";
-}
-
 int parse_keywords(const struct cmd *cmd, const struct kw *kws, size_t nkws,
 		   int argc, char **argv, void *obj, uint32_t *has)
 {
-	uint32_t seen = 0;
-	int i;
+	char err[256];
 
-	for (i = 0; i < argc; i += 2) {
-		const char *word = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-		char range[48] = "";
-		const struct kw *k = NULL;
-		const char *err;
-		size_t j;
-
-		for (j = 0; j < nkws; j++)
-			if (!strcmp(kws[j].name, word))
-				k = &kws[j];
-		if (!k)
-			return usage_error(cmd, "unknown keyword \"%s\"", word);
-		if (k->fixed)
-			return usage_error(cmd, "\"%s\" %s", word, k->fixed);
-		if (seen & (1u << k->attr))
-			return usage_error(cmd, "\"%s\" given twice", word);
-		if (!val)
-			return usage_error(cmd, "\"%s\" needs a value", word);
-		err = parse_kw_value(k, val, (char *)obj + k->off, range, sizeof(range));
-		if (err)
-			return usage_error(cmd, "%s \"%s\": %s%s", word, val, err, range);
-		seen |= 1u << k->attr;
-	}
-	*has |= seen;
+	if (parse_kw_args(kws, nkws, argc, argv, obj, has, err, sizeof(err)))
+		return usage_error(cmd, "%s", err);
 	return 0;
 }
 

@@ -102,6 +102,43 @@ struct service {
 	uint32_t retries;
 	struct counters stats;		/* bit STATS */
 	struct persist persist;		/* bit PERSIST */
+	uint8_t splice;			/* 1: packet splice after binding */
+	uint8_t tls;			/* 1: terminate TLS */
+	uint32_t handshake_timeout;	/* ms */
+	uint8_t location_rewrite;	/* 1: rewrite Location naming a server */
+	uint32_t rules;			/* read only: number of rules */
+};
+
+/*
+ * One content rule of a service (SPLICER_A_RULE). The string sizes are
+ * splicerctl's (NUL included): longer values are refused before sending,
+ * and a longer value in a reply is marked in 'truncated' (bit n: attribute
+ * n did not fit), so that it is never dumped cut short.
+ */
+#define RULE_HOST_MAX		256
+#define RULE_PATH_MAX		1024	/* path and prefix */
+#define RULE_METHOD_MAX		32
+#define RULE_HEADER_MAX		64	/* a token, as cookie names */
+#define RULE_VALUE_MAX		512
+#define RULE_URL_MAX		1024
+
+struct rule {
+	uint32_t has;			/* enum splicer_rule_attr */
+	uint32_t truncated;		/* enum splicer_rule_attr */
+	char service[SPLICER_NAME_MAX];
+	uint32_t position;		/* 0 first */
+	char host[RULE_HOST_MAX];
+	char path[RULE_PATH_MAX];
+	char prefix[RULE_PATH_MAX];	/* bit PATH_PREFIX */
+	char method[RULE_METHOD_MAX];
+	char header[RULE_HEADER_MAX];
+	char value[RULE_VALUE_MAX];	/* bit HEADER_VALUE */
+	struct addrport src;		/* FAMILY + ADDR (port unused), bit SRC_ADDR */
+	uint8_t src_prefix;		/* bit SRC_PREFIX */
+	char pool[SPLICER_NAME_MAX];
+	char redirect[RULE_URL_MAX];
+	uint16_t status;
+	uint64_t hits;			/* read only */
 };
 
 struct pool {
@@ -157,6 +194,9 @@ struct log_rec {
 	uint64_t bytes_in, bytes_out;
 	char persist[LOG_TEXT_MAX];	/* the persistence outcome */
 	char health[16];		/* HEALTH records: "up" or "down" */
+	char splice[LOG_TEXT_MAX];	/* CONN records: "spliced" or why relayed */
+	char tls[LOG_TEXT_MAX];		/* CONN records: version, cipher, SNI or why not */
+	uint32_t rule;			/* the rule that decided: position + 1 */
 };
 
 #define LOG_HAS(r, attr)	((r)->has & (1ull << (attr)))
@@ -178,6 +218,11 @@ struct server_list {
 
 struct stick_list {
 	struct stick *v;
+	size_t n;
+};
+
+struct rule_list {
+	struct rule *v;
 	size_t n;
 };
 

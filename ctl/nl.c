@@ -186,6 +186,8 @@ static const char *const top_names[] = {
 	[SPLICER_A_STATS] = "STATS",
 	[SPLICER_A_LOG] = "LOG",
 	[SPLICER_A_STICK] = "STICK",
+	[SPLICER_A_TLS] = "TLS",
+	[SPLICER_A_RULE] = "RULE",
 };
 
 static const char *const svc_names[] = {
@@ -205,6 +207,11 @@ static const char *const svc_names[] = {
 	[SPLICER_SVC_A_MAX_LINE] = "MAX_LINE",
 	[SPLICER_SVC_A_MAX_HEADERS] = "MAX_HEADERS",
 	[SPLICER_SVC_A_PERSIST] = "PERSIST",
+	[SPLICER_SVC_A_SPLICE] = "SPLICE",
+	[SPLICER_SVC_A_TLS] = "TLS",
+	[SPLICER_SVC_A_HANDSHAKE_TIMEOUT] = "HANDSHAKE_TIMEOUT",
+	[SPLICER_SVC_A_LOCATION_REWRITE] = "LOCATION_REWRITE",
+	[SPLICER_SVC_A_RULES] = "RULES",
 };
 
 static const char *const persist_names[] = {
@@ -281,6 +288,38 @@ static const char *const stick_names[] = {
 	[SPLICER_STICK_A_IDLE] = "IDLE",
 };
 
+static const char *const tls_names[] = {
+	[SPLICER_TLS_A_ID] = "ID",
+	[SPLICER_TLS_A_FD] = "FD",
+	[SPLICER_TLS_A_SERVICE] = "SERVICE",
+	[SPLICER_TLS_A_STATUS] = "STATUS",
+	[SPLICER_TLS_A_TIMEOUT] = "TIMEOUT",
+	[SPLICER_TLS_A_VERSION] = "VERSION",
+	[SPLICER_TLS_A_CIPHER] = "CIPHER",
+	[SPLICER_TLS_A_SNI] = "SNI",
+	[SPLICER_TLS_A_RESUMED] = "RESUMED",
+	[SPLICER_TLS_A_PAD] = "PAD",
+};
+
+static const char *const rule_names[] = {
+	[SPLICER_RULE_A_SERVICE] = "SERVICE",
+	[SPLICER_RULE_A_POSITION] = "POSITION",
+	[SPLICER_RULE_A_HOST] = "HOST",
+	[SPLICER_RULE_A_PATH] = "PATH",
+	[SPLICER_RULE_A_PATH_PREFIX] = "PATH_PREFIX",
+	[SPLICER_RULE_A_METHOD] = "METHOD",
+	[SPLICER_RULE_A_HEADER] = "HEADER",
+	[SPLICER_RULE_A_HEADER_VALUE] = "HEADER_VALUE",
+	[SPLICER_RULE_A_SRC_FAMILY] = "SRC_FAMILY",
+	[SPLICER_RULE_A_SRC_ADDR] = "SRC_ADDR",
+	[SPLICER_RULE_A_SRC_PREFIX] = "SRC_PREFIX",
+	[SPLICER_RULE_A_POOL] = "POOL",
+	[SPLICER_RULE_A_REDIRECT] = "REDIRECT",
+	[SPLICER_RULE_A_STATUS] = "STATUS",
+	[SPLICER_RULE_A_HITS] = "HITS",
+	[SPLICER_RULE_A_PAD] = "PAD",
+};
+
 /* The names of one attribute set, and the sets nested in its attributes. */
 struct name_table {
 	const char *const *names;
@@ -304,11 +343,15 @@ static const struct name_table *const pool_nests[] = {
 static const struct name_table pool_table = TABLE_NESTS(pool_names, pool_nests);
 static const struct name_table srv_table = TABLE(srv_names);
 static const struct name_table stick_table = TABLE(stick_names);
+static const struct name_table tls_table = TABLE(tls_names);
+static const struct name_table rule_table = TABLE(rule_names);
 static const struct name_table *const top_nests[] = {
 	[SPLICER_A_SERVICE] = &svc_table,
 	[SPLICER_A_POOL] = &pool_table,
 	[SPLICER_A_SERVER] = &srv_table,
 	[SPLICER_A_STICK] = &stick_table,
+	[SPLICER_A_TLS] = &tls_table,
+	[SPLICER_A_RULE] = &rule_table,
 };
 static const struct name_table top_table = TABLE_NESTS(top_names, top_nests);
 

@@ -320,6 +320,24 @@ const char *parse_state(const char *s, uint8_t *out)
 	return NULL;
 }
 
+const char *parse_onoff(const char *s, uint8_t *out)
+{
+	if (s && !strcmp(s, "on")) {
+		*out = 1;
+		return NULL;
+	}
+	if (s && !strcmp(s, "off")) {
+		*out = 0;
+		return NULL;
+	}
+	return "expected on or off";
+}
+
+const char *onoff_name(uint8_t v)
+{
+	return v ? "on" : "off";
+}
+
 const char *balance_name(uint8_t v)
 {
 	return v < ARRAY_SIZE(balance_names) ? balance_names[v] : NULL;
@@ -382,4 +400,91 @@ char *format_seconds(uint32_t s, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%us", s);
 	return buf;
+}
+
+/* ---- keyword/value pairs --------------------------------------------- */
+
+static const char *parse_kw_value(const struct kw *k, const char *val, void *dst,
+				  char *range, size_t rlen)
+{
+	uint32_t *u32 = dst;
+
+	switch (k->type) {
+	case KW_NAME: {
+		const char *err = parse_name(val);
+
+		if (!err)
+			snprintf(dst, SPLICER_NAME_MAX, "%s", val);
+		return err;
+	}
+	case KW_ADDRPORT:
+		return parse_addrport(val, dst);
+	case KW_U32: {
+		const char *err = parse_u32(val, k->min, k->max, u32);
+
+		if (err && !strcmp(err, "out of range"))
+			snprintf(range, rlen, " (%u..%u)", k->min, k->max);
+		return err;
+	}
+	case KW_MAXCONN:
+		if (!strcmp(val, "unlimited")) {
+			*u32 = 0;
+			return NULL;
+		}
+		return parse_u32(val, 0, UINT32_MAX, u32);
+	case KW_BYTES:
+		return parse_bytes(val, u32);
+	case KW_DURATION:
+		return parse_duration_ms(val, u32);
+	case KW_BALANCE:
+		return parse_balance(val, dst);
+	case KW_STATE:
+		return parse_state(val, dst);
+	case KW_ONOFF:
+		return parse_onoff(val, dst);
+	}
+	return "unsupported";
+}
+
+int parse_kw_args(const struct kw *kws, size_t nkws, int argc, char *const *argv,
+		  void *obj, uint32_t *has, char *err, size_t errlen)
+{
+	uint32_t seen = 0;
+	int i;
+
+	for (i = 0; i < argc; i += 2) {
+		const char *word = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		char range[48] = "";
+		const struct kw *k = NULL;
+		const char *why;
+		size_t j;
+
+		for (j = 0; j < nkws; j++)
+			if (!strcmp(kws[j].name, word))
+				k = &kws[j];
+		if (!k) {
+			snprintf(err, errlen, "unknown keyword \"%s\"", word);
+			return -1;
+		}
+		if (k->fixed) {
+			snprintf(err, errlen, "\"%s\" %s", word, k->fixed);
+			return -1;
+		}
+		if (seen & (1u << k->attr)) {
+			snprintf(err, errlen, "\"%s\" given twice", word);
+			return -1;
+		}
+		if (!val) {
+			snprintf(err, errlen, "\"%s\" needs a value", word);
+			return -1;
+		}
+		why = parse_kw_value(k, val, (char *)obj + k->off, range, sizeof(range));
+		if (why) {
+			snprintf(err, errlen, "%s \"%s\": %s%s", word, val, why, range);
+			return -1;
+		}
+		seen |= 1u << k->attr;
+	}
+	*has |= seen;
+	return 0;
 }

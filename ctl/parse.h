@@ -51,6 +51,10 @@ const char *parse_token_name(const char *s);
 /* A persistence key: exactly 32 hex digits, 16 bytes. */
 const char *parse_hex_key(const char *s, uint8_t out[16]);
 
+/* "on" (1) or "off" (0). */
+const char *parse_onoff(const char *s, uint8_t *out);
+const char *onoff_name(uint8_t v);		/* "on" for any non-zero */
+
 /* Keyword <-> enum tables; the parsers return NULL or a reason. */
 const char *parse_balance(const char *s, uint8_t *out);
 const char *parse_state(const char *s, uint8_t *out);
@@ -62,6 +66,37 @@ size_t addr_len(uint16_t family);
 
 /* "inet" / "inet6" (iproute2's names), NULL when unknown. */
 const char *family_name(uint16_t family);
+
+/* Keyword arguments ("weight 10 state drain"), table-driven. */
+enum kw_type {
+	KW_NAME,	/* char[SPLICER_NAME_MAX] */
+	KW_ADDRPORT,	/* struct addrport */
+	KW_U32,		/* uint32_t in [min, max] */
+	KW_MAXCONN,	/* uint32_t, or "unlimited" for 0 */
+	KW_BYTES,	/* uint32_t, with k/M suffixes */
+	KW_DURATION,	/* uint32_t milliseconds */
+	KW_BALANCE,	/* uint8_t enum splicer_balance */
+	KW_STATE,	/* uint8_t enum splicer_srv_state */
+	KW_ONOFF,	/* uint8_t 1 (on) or 0 (off) */
+};
+
+struct kw {
+	const char *name;
+	enum kw_type type;
+	unsigned int attr;	/* bit set in *has */
+	size_t off;		/* of the value in the object */
+	uint32_t min, max;	/* KW_U32 */
+	const char *fixed;	/* non-NULL: not settable here, says why */
+};
+
+/*
+ * Parse argv as keyword/value pairs into obj. Each keyword may appear once;
+ * its attr bit is set in *has (only when every pair parses). Returns 0, or
+ * -1 with the reason in err ("unknown keyword \"x\"", "splice \"yes\":
+ * expected on or off", ...).
+ */
+int parse_kw_args(const struct kw *kws, size_t nkws, int argc, char *const *argv,
+		  void *obj, uint32_t *has, char *err, size_t errlen);
 
 /*
  * Formatting: always NUL-terminate, return buf. Sizes that are always

@@ -60,30 +60,9 @@ int arg_name(const struct cmd *cmd, const char *what, const char *val,
 /* A positional ADDR:PORT argument. */
 int arg_addrport(const struct cmd *cmd, const char *val, struct addrport *dst);
 
-/* Keyword arguments ("weight 10 state drain"), table-driven. */
-enum kw_type {
-	KW_NAME,	/* char[SPLICER_NAME_MAX] */
-	KW_ADDRPORT,	/* struct addrport */
-	KW_U32,		/* uint32_t in [min, max] */
-	KW_MAXCONN,	/* uint32_t, or "unlimited" for 0 */
-	KW_BYTES,	/* uint32_t, with k/M suffixes */
-	KW_DURATION,	/* uint32_t milliseconds */
-	KW_BALANCE,	/* uint8_t enum splicer_balance */
-	KW_STATE,	/* uint8_t enum splicer_srv_state */
-};
-
-struct kw {
-	const char *name;
-	enum kw_type type;
-	unsigned int attr;	/* bit set in *has */
-	size_t off;		/* of the value in the object */
-	uint32_t min, max;	/* KW_U32 */
-	const char *fixed;	/* non-NULL: not settable here, says why */
-};
-
 /*
- * Parse argv as keyword/value pairs into obj. Each keyword may appear once;
- * its attr bit is set in *has. Returns 0 or EXIT_USAGE (after printing).
+ * Parse argv as keyword/value pairs into obj (parse_kw_args, see parse.h).
+ * Returns 0 or EXIT_USAGE (after printing the reason and cmd's usage).
  */
 int parse_keywords(const struct cmd *cmd, const struct kw *kws, size_t nkws,
 		   int argc, char **argv, void *obj, uint32_t *has);

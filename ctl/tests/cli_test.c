@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The command line of ./splicerctl for persist, stick and pool health, run as a program
+ * The command line of ./splicerctl for persist, stick, pool health, the
+ * service switches and rules, run as a program
  * (from ctl/, as "make test" and "make check" run it): every usage error
  * exits 2 with its reason and the command's usage line before any netlink
  * I/O; every valid form gets past parsing, which "-n /nonexistent" shows
@@ -383,6 +384,48 @@ static void test_health(void)
 	      err);
 }
 
+#define SVC_ADD_USAGE "service add NAME listen ADDR:PORT pool POOL"
+#define SVC_SET_USAGE "service set NAME [pool POOL]"
+
+static void test_service(void)
+{
+	static const char *const good[] = {
+		"service add web listen 198.18.0.1:80 pool app",
+		"service add web listen 198.18.0.1:443 pool app tls on handshake-timeout 5s",
+		"service add web listen [2001:db8::1]:80 pool app splice on location-rewrite off",
+		"service set web splice off",
+		"service set web tls off",
+		"service set web handshake-timeout 500ms",
+		"service set web location-rewrite on",
+		"service set web pool other splice on tls on location-rewrite off",
+		"service show web",
+		"-j service show",
+	};
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		parses(good[i]);
+
+	usage("service add web listen 198.18.0.1:80 pool app splice yes",
+	      "splice \"yes\": expected on or off", SVC_ADD_USAGE);
+	usage("service add web listen 198.18.0.1:80 pool app tls",
+	      "\"tls\" needs a value", SVC_ADD_USAGE);
+	usage("service set web handshake-timeout soon",
+	      "handshake-timeout \"soon\": not a duration", SVC_SET_USAGE);
+	usage("service set web location-rewrite on location-rewrite off",
+	      "\"location-rewrite\" given twice", SVC_SET_USAGE);
+	usage("service set web rules 2", "\"rules\" is read only", SVC_SET_USAGE);
+	usage("service set web", "nothing to set", SVC_SET_USAGE);
+	usage("service add web pool app tls on", "missing \"listen ADDR:PORT\"",
+	      SVC_ADD_USAGE);
+
+	rc = run(NULL, "service", "help", NULL);
+	CHECK(rc == 0 && strstr(out, "[retries N] [splice on|off] [tls on|off] "
+				"[handshake-timeout DUR] [location-rewrite on|off]\n"),
+	      "service help: %d\n%s", rc, out);
+}
+
 static void test_batch(void)
 {
 	const char *bad = file("bad2", "session ghi s1\n");
@@ -433,6 +476,7 @@ int main(void)
 	test_persist();
 	test_stick();
 	test_health();
+	test_service();
 	test_batch();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))

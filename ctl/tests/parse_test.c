@@ -3,10 +3,11 @@
  * Unit tests for ctl/parse.c: addresses (with IPv6 brackets), ports,
  * durations (milliseconds, and the whole seconds of persistence), sizes,
  * numbers, object names, cookie/header names and hex keys, including
- * overflow at every limit.
+ * overflow at every limit; on/off switches and keyword/value pairs.
  * Run by "make -C ctl test"; exits non-zero if any check fails.
  */
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -433,6 +434,87 @@ static void test_enums(void)
 	CHECK(!state_name(255), "unknown state has a name");
 }
 
+static void test_onoff(void)
+{
+	uint8_t v = 99;
+
+	CHECK(!parse_onoff("on", &v) && v == 1, "on");
+	CHECK(!parse_onoff("off", &v) && v == 0, "off");
+	v = 99;
+	CHECK(parse_onoff("yes", &v) && v == 99, "yes accepted");
+	CHECK(parse_onoff("ON", &v) && v == 99, "ON accepted");
+	CHECK(parse_onoff("1", &v) && v == 99, "1 accepted");
+	CHECK(parse_onoff("", &v) && parse_onoff(NULL, &v), "empty accepted");
+	CHECK(!strcmp(parse_onoff("true", &v), "expected on or off"), "reason");
+	CHECK(!strcmp(onoff_name(0), "off") && !strcmp(onoff_name(1), "on") &&
+	      !strcmp(onoff_name(2), "on"), "onoff_name");
+}
+
+/* A small object for parse_kw_args. */
+struct kwobj {
+	uint32_t has;
+	uint8_t sw;
+	uint32_t ms, n;
+	char name[SPLICER_NAME_MAX];
+};
+
+static const struct kw kws[] = {
+	{ "switch", KW_ONOFF, 1, offsetof(struct kwobj, sw), 0, 0, NULL },
+	{ "timeout", KW_DURATION, 2, offsetof(struct kwobj, ms), 0, 0, NULL },
+	{ "count", KW_U32, 3, offsetof(struct kwobj, n), 1, 10, NULL },
+	{ "name", KW_NAME, 4, offsetof(struct kwobj, name), 0, 0, NULL },
+	{ "fixed", KW_U32, 5, 0, 0, 0, "is read only" },
+};
+
+static int kw_line(const char *line, struct kwobj *o, char *err, size_t errlen)
+{
+	char copy[256], *argv[16], *save = NULL, *w;
+	int argc = 0;
+
+	snprintf(copy, sizeof(copy), "%s", line);
+	for (w = strtok_r(copy, " ", &save); w && argc < 16; w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	memset(o, 0, sizeof(*o));
+	*err = '\0';
+	return parse_kw_args(kws, sizeof(kws) / sizeof(kws[0]), argc, argv, o, &o->has,
+			     err, errlen);
+}
+
+static void kw_bad(const char *line, const char *reason)
+{
+	struct kwobj o;
+	char err[128];
+
+	CHECK(kw_line(line, &o, err, sizeof(err)) == -1, "\"%s\" accepted", line);
+	CHECK(!strcmp(err, reason), "\"%s\": reason \"%s\", want \"%s\"", line, err,
+	      reason);
+	CHECK(!o.has, "\"%s\": has 0x%x after a failure", line, o.has);
+}
+
+static void test_keywords(void)
+{
+	struct kwobj o;
+	char err[128];
+
+	CHECK(!kw_line("switch on timeout 2s count 10 name web-1", &o, err, sizeof(err)),
+	      "all: %s", err);
+	CHECK(o.has == (1u << 1 | 1u << 2 | 1u << 3 | 1u << 4) && o.sw == 1 &&
+	      o.ms == 2000 && o.n == 10 && !strcmp(o.name, "web-1"), "all: has 0x%x",
+	      o.has);
+	CHECK(!kw_line("switch off", &o, err, sizeof(err)) && o.has == 1u << 1 && !o.sw,
+	      "off");
+	CHECK(!kw_line("", &o, err, sizeof(err)) && !o.has, "nothing");
+	kw_bad("switch yes", "switch \"yes\": expected on or off");
+	kw_bad("switch", "\"switch\" needs a value");
+	kw_bad("switch on switch off", "\"switch\" given twice");
+	kw_bad("bogus 1", "unknown keyword \"bogus\"");
+	kw_bad("fixed 1", "\"fixed\" is read only");
+	kw_bad("count 11", "count \"11\": out of range (1..10)");
+	kw_bad("timeout 2x", "timeout \"2x\": not a duration (500ms, 10s, 2m, 1h or "
+	       "milliseconds)");
+	kw_bad("switch on name a/b", "name \"a/b\": names may only use A-Z a-z 0-9 _ . -");
+}
+
 static void fmt_dur(uint32_t ms, const char *want)
 {
 	char buf[DURATION_STR_MAX];
@@ -495,6 +577,8 @@ int main(void)
 	test_bytes();
 	test_names();
 	test_enums();
+	test_onoff();
+	test_keywords();
 	test_format();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
