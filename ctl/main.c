@@ -42,6 +42,7 @@ static const struct object {
 	{ "server", server_cmds, &server_ncmds, false },
 	{ "persist", persist_cmds, &persist_ncmds, true },
 	{ "stick", stick_cmds, &stick_ncmds, false },
+	{ "rule", rule_cmds, &rule_ncmds, false },
 	{ "stats", stats_cmds, &stats_ncmds, false },
 	{ "dump", dump_cmds, &dump_ncmds, false },
 	{ "log", log_cmds, &log_ncmds, false },
@@ -72,14 +73,15 @@ static void help(FILE *f)
 		"a cookie, header or parameter NAME is 1..63 RFC 6265 token characters;\n"
 		"HEX is a key of 32 hex digits; health and its options come last in pool\n"
 		"add|set; RANGES are statuses 200-399 or 200,204,301-302; CLASSES 5xx,\n"
-		"4xx,5xx or none\n");
+		"4xx,5xx or none; a rule needs a match and one action, N is its\n"
+		"position (0 first), HOST may be *.example.com\n");
 }
 
 static void short_usage(FILE *f)
 {
 	fprintf(f, "Usage: splicerctl [-j] [-s] [-n NETNS] [-b FILE] "
-		"{ service | pool | server | persist | stick | stats | dump | apply |\n"
-		"         log | help } ...\n");
+		"{ service | pool | server | persist | stick | rule | stats | dump |\n"
+		"         apply | log | help } ...\n");
 }
 
 void print_usages(FILE *f, const struct cmd *cmds, size_t n)

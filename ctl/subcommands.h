@@ -90,6 +90,8 @@ extern const struct cmd dump_cmds[];
 extern const size_t dump_ncmds;
 extern const struct cmd log_cmds[];
 extern const size_t log_ncmds;
+extern const struct cmd rule_cmds[];
+extern const size_t rule_ncmds;
 
 /* Shared between objects (service.c, server.c, stats.c). */
 int service_dump(struct nlx *nl, struct service_list *list);
@@ -113,6 +115,13 @@ void server_print(const struct server *s, bool as_command);
  * line was printed.
  */
 bool service_persist_line(const struct service *s, bool as_command);
+/* The rules of a service, in order (RULE_GET dump); 0 or a negative errno (printed). */
+int rule_dump(struct nlx *nl, const char *service, struct rule_list *list);
+/*
+ * A rule as dump prints it: the line "rule add SERVICE ..." (or a comment
+ * and a warning when it cannot be written), or with -j a JSON object.
+ */
+void rule_print(const struct rule *r, const char *service);
 /* 0 if pool 'name' exists, else a negative errno (printed). */
 int pool_check(struct nlx *nl, const char *name);
 

@@ -426,6 +426,95 @@ static void test_service(void)
 	      "service help: %d\n%s", rc, out);
 }
 
+#define RULE_ADD_USAGE "rule add SERVICE [at N] [host HOST] [path PATH] [prefix PATH] " \
+	"[method METHOD] [header NAME [value VALUE]] [src ADDR/PREFIX] " \
+	"{ pool POOL | redirect URL [status CODE] | status CODE }"
+
+static void test_rule(void)
+{
+	static const char *const good[] = {
+		"rule add web prefix /static/ pool static",
+		"rule add web host api.example.com pool api",
+		"rule add web at 0 host *.example.com pool tenants",
+		"rule add web path /old redirect https://example.com/new status 301",
+		"rule add web path /old redirect /new",
+		"rule add web src 198.18.0.0/24 status 403",
+		"rule add web src 2001:db8::/48 method POST status 405",
+		"rule add web header X-Env value staging pool staging",
+		"rule del web 0",
+		"rule delete web 12",
+		"rule show web",
+		"rule list web",
+		"rule ls web",
+		"-j rule show web",
+		"dump",
+		"-j dump",
+	};
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		parses(good[i]);
+	/* A header value with a blank, as one word from a shell. */
+	rc = run(NULL, "-n", NONS, "rule", "add", "web", "header", "User-Agent", "value",
+		 "Bad Bot", "status", "403", NULL);
+	CHECK(rc == 1 && strstr(err, "network namespace"), "value with a blank: %d\n%s",
+	      rc, err);
+
+	usage("rule add", "missing SERVICE", RULE_ADD_USAGE);
+	usage("rule add a/b host x pool p", "SERVICE \"a/b\"", RULE_ADD_USAGE);
+	usage("rule add web pool app", "a rule needs a match (host, path, prefix, method, "
+	      "header or src); for every request, set the service's pool instead",
+	      RULE_ADD_USAGE);
+	usage("rule add web host a.example", "missing the action: pool NAME, redirect URL "
+	      "[status CODE] or status CODE", RULE_ADD_USAGE);
+	usage("rule add web host a pool x redirect /y", "a rule has one action",
+	      RULE_ADD_USAGE);
+	usage("rule add web host a pool x status 403", "not with pool", RULE_ADD_USAGE);
+	usage("rule add web path /a redirect /b status 200",
+	      "status 200: a redirect is 301, 302, 303, 307 or 308", RULE_ADD_USAGE);
+	usage("rule add web path /a status 301", "a redirect without a Location",
+	      RULE_ADD_USAGE);
+	usage("rule add web path a pool x", "path \"a\": must start with /", RULE_ADD_USAGE);
+	usage("rule add web host a:80 pool x", "the port is not matched", RULE_ADD_USAGE);
+	usage("rule add web src 198.18.0.1/24 status 403", "bits set past the prefix length",
+	      RULE_ADD_USAGE);
+	usage("rule add web value v host a pool x", "value needs header NAME",
+	      RULE_ADD_USAGE);
+	usage("rule add web host a host b pool x", "\"host\" given twice", RULE_ADD_USAGE);
+	usage("rule add web at x host a pool p", "at \"x\": not a number", RULE_ADD_USAGE);
+	usage("rule del", "missing SERVICE", "rule del SERVICE N");
+	usage("rule del web", "missing N (the position, as rule show prints it)",
+	      "rule del SERVICE N");
+	usage("rule del web first", "N \"first\": not a number", "rule del SERVICE N");
+	usage("rule del web 1 2", "unexpected argument \"2\"", "rule del SERVICE N");
+	usage("rule show", "missing SERVICE", "rule show SERVICE");
+	usage("rule", "missing SERVICE", "rule show SERVICE");
+	usage("rule show web x", "unexpected argument \"x\"", "rule show SERVICE");
+	rc = run(NULL, "rule", "bogus", NULL);
+	CHECK(rc == 2 && strstr(err, "unknown rule command \"bogus\"") &&
+	      strstr(err, "splicerctl rule del SERVICE N"), "bogus: %d\n%s", rc, err);
+
+	rc = run(NULL, "rule", "help", NULL);
+	CHECK(rc == 0 && strstr(out, "splicerctl " RULE_ADD_USAGE "\n") &&
+	      strstr(out, "splicerctl rule show SERVICE\n"), "rule help: %d\n%s", rc, out);
+
+	/* A batch with a bad rule line changes nothing; a good one gets to the netns. */
+	rc = run(NULL, "-n", NONS, "-b",
+		 file("r1", "rule add web prefix /static/ pool static\n"
+		      "rule add web pool app\n"), NULL);
+	CHECK(rc == 2 && strstr(err, "r1:2: in \"rule add web pool app\"; nothing was "
+				"changed") && !strstr(err, "network namespace"),
+	      "rule batch: %d\n%s", rc, err);
+	rc = run(NULL, "-n", NONS, "-b",
+		 file("r2", "service add web listen 198.18.0.1:80 pool app splice on\n"
+		      "rule add web host api.example.com pool api\n"
+		      "rule add web path /old redirect /new status 308\n"
+		      "rule add web src 10.0.0.0/8 status 403\n"), NULL);
+	CHECK(rc == 1 && strstr(err, "network namespace"), "good rule batch: %d\n%s", rc,
+	      err);
+}
+
 static void test_batch(void)
 {
 	const char *bad = file("bad2", "session ghi s1\n");
@@ -456,9 +545,12 @@ static void test_batch(void)
 	CHECK(rc == 0 && strstr(out, "splicerctl persist SERVICE hash") &&
 	      strstr(out, "splicerctl stick import SERVICE [FILE|-]") &&
 	      strstr(out, "persist: whole seconds") &&
-	      strstr(out, "health and its options come last in pool"), "help: %d\n%s", rc, out);
+	      strstr(out, "health and its options come last in pool") &&
+	      strstr(out, "splicerctl rule add SERVICE [at N]") &&
+	      strstr(out, "a rule needs a match and one action"), "help: %d\n%s", rc, out);
 	rc = run(NULL, "bogus", NULL);
-	CHECK(rc == 2 && strstr(err, "persist | stick"), "short usage: %d\n%s", rc, err);
+	CHECK(rc == 2 && strstr(err, "persist | stick | rule"), "short usage: %d\n%s", rc,
+	      err);
 }
 
 int main(void)
@@ -477,6 +569,7 @@ int main(void)
 	test_stick();
 	test_health();
 	test_service();
+	test_rule();
 	test_batch();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))
