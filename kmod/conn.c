@@ -266,6 +266,7 @@ static void spl_conn_release(struct kref *ref)
 	release_server(conn);
 	free_dir(&conn->up);
 	free_dir(&conn->down);
+	kfree(conn->made);
 	spl_service_put(conn->svc);
 	kfree(conn);
 	atomic64_inc(&spl_conns_free);
@@ -302,11 +303,14 @@ static void respond(struct spl_conn *conn, int status)
 	conn->status = status;
 	if (cnt)
 		count(conn, cnt, 1);
-	r = spl_response(status, &len);
+	r = conn->made ?: spl_response(status, &len);
+	if (conn->made)
+		len = conn->made_len;
 	free_dir(&conn->down);
 	conn->down = (struct spl_dir){
-		.buf = (u8 *)r, .len = len, .cap = len, .borrowed = true,
+		.buf = (u8 *)r, .len = len, .cap = len, .borrowed = !conn->made,
 	};
+	conn->made = NULL;	/* conn->down owns it now */
 	conn->linger_end = "closed after splicer's response";
 	set_state(conn, SPL_CONN_LINGER);
 	set_deadline(conn, SPL_LINGER_MS);
@@ -363,6 +367,67 @@ static __printf(2, 3) void decide(struct spl_conn *conn, const char *fmt, ...)
 	va_end(ap);
 }
 
+#define SPL_REDIRECT_MAX	1024
+
+/*
+ * The pool for the bound request: the first rule that matches, else the
+ * service's. A rule that answers itself sets *@answer (and @location for
+ * a redirect). RCU held. Rules are matched again on each connect attempt
+ * (the head is the same, so is the answer); hits count once.
+ */
+static struct spl_pool *choose_pool(struct spl_conn *conn, u16 *answer,
+				    char *location)
+{
+	const struct spl_ruleset *rs = rcu_dereference(conn->svc->rules);
+	struct spl_rule_req rr = {
+		.head = conn->up.buf, .head_len = conn->req.head_len,
+		.req = &conn->req, .client = &conn->client,
+	};
+	const struct spl_rule *r = NULL;
+	u32 i;
+
+	*answer = 0;
+	for (i = 0; rs && i < rs->n; i++) {
+		if (spl_rule_matches(rs->r[i], &rr)) {
+			r = rs->r[i];
+			break;
+		}
+	}
+	if (!r) {
+		if (!conn->ntried && rs)
+			decide(conn, "no rule matched; ");
+		return rcu_dereference(conn->svc->pool);
+	}
+	if (!conn->ntried) {
+		atomic64_inc(&((struct spl_rule *)r)->hits);
+		conn->rule = i + 1;
+		decide(conn, "rule %u; ", i + 1);
+	}
+	switch (r->action) {
+	case SPL_RULE_REDIRECT:
+		strscpy(location, r->redirect, SPL_REDIRECT_MAX);
+		fallthrough;
+	case SPL_RULE_STATUS:
+		*answer = r->status;
+		return NULL;
+	}
+	return r->pool;
+}
+
+static void respond(struct spl_conn *conn, int status);
+
+/* A rule answers: a redirect, or a fixed status. */
+static void answer_rule(struct spl_conn *conn, u16 status, const char *location)
+{
+	conn->made = spl_response_make(status,
+				       status >= 301 && status <= 308 ? location : NULL,
+				       &conn->made_len);
+	conn->req.reason = status >= 301 && status <= 308 ? "redirected by a rule" :
+							     "answered by a rule";
+	respond(conn, conn->made ? status : 503);
+}
+
+
 static const char *connect_error(int err)
 {
 	switch (err) {
@@ -400,7 +465,9 @@ static int server_addrlen(const struct sockaddr_storage *ss)
 
 static void connect_next(struct spl_conn *conn)
 {
+	char location[SPL_REDIRECT_MAX];
 	struct spl_service *svc = conn->svc;
+	u16 answer;
 	u32 retries = min_t(u32, READ_ONCE(svc->cfg.retries), SPL_RETRIES_MAX);
 	struct spl_server *srv = NULL;
 	struct spl_pool *pool;
@@ -415,7 +482,12 @@ static void connect_next(struct spl_conn *conn)
 			break;
 		}
 		rcu_read_lock();
-		pool = rcu_dereference(svc->pool);
+		pool = choose_pool(conn, &answer, location);
+		if (answer) {
+			rcu_read_unlock();
+			answer_rule(conn, answer, location);
+			return;
+		}
 		srv = NULL;
 		if (pool && !conn->ntried) {
 			srv = spl_persist_pick(conn, pool);

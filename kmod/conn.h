@@ -134,6 +134,9 @@ struct spl_conn {
 	u8 splice_tries;
 	const char *splice_why;		/* why not (yet), for the log */
 	u32 resp_heads;			/* final response heads forwarded */
+	u32 rule;			/* the rule that decided, position + 1, or 0 */
+	char *made;			/* a response built for this connection */
+	u32 made_len;
 
 	struct spl_dir up;		/* client -> server; holds the head */
 	struct spl_dir down;		/* server -> client */

@@ -16,6 +16,8 @@
  */
 #include <linux/string.h>
 #include <linux/ktime.h>
+#include <linux/in.h>
+#include <linux/in6.h>
 #include "flow.h"
 #include "rewrite.h"
 #include "stats.h"
@@ -235,6 +237,34 @@ static void tunnel(struct spl_conn *conn)
 	spl_flow_end(conn, "upgraded to a tunnel");
 }
 
+/*
+ * A Location or Content-Location naming the server's own address sends
+ * the client around the balancer: name the service as the client did.
+ */
+static u32 rewrite_location(struct spl_conn *conn, const struct spl_log_req *e,
+			    u8 *head, u32 head_len, u32 tail, u32 cap)
+{
+	char server[64], server_ip[64];
+	struct spl_location loc = {
+		.server = server, .server_ip = server_ip,
+		.scheme = conn->tls ? "https" : "http", .host = e->host,
+	};
+	struct spl_server *srv = conn->srv;
+	int n;
+
+	if (!srv || !e->host[0] || !READ_ONCE(conn->svc->cfg.location_rewrite))
+		return head_len;
+	scnprintf(server, sizeof(server), "%pISpc", &srv->addr);
+	if (srv->addr.ss_family == AF_INET6)
+		scnprintf(server_ip, sizeof(server_ip), "[%pI6c]",
+			  &((struct sockaddr_in6 *)&srv->addr)->sin6_addr);
+	else
+		scnprintf(server_ip, sizeof(server_ip), "%pI4",
+			  &((struct sockaddr_in *)&srv->addr)->sin_addr);
+	n = spl_http_rewrite_location(head, head_len, tail, cap, &loc);
+	return n < 0 ? head_len : n;
+}
+
 bool spl_frame_down(struct spl_conn *conn, struct spl_dir *d)
 {
 	u32 start = d->fwd, avail;
@@ -283,6 +313,14 @@ bool spl_frame_down(struct spl_conn *conn, struct spl_dir *d)
 			u32 n = spl_persist_response(conn, e, d->buf + d->fwd, end,
 						     d->len - d->fwd - end,
 						     d->cap - d->fwd);
+
+			d->len += n - end;
+			end = n;
+		}
+		if ((resp.status >= 300 && resp.status < 400) || resp.status == 201 ||
+		    resp.status == 200) {
+			u32 n = rewrite_location(conn, e, d->buf + d->fwd, end,
+						 d->len - d->fwd - end, d->cap - d->fwd);
 
 			d->len += n - end;
 			end = n;

@@ -104,6 +104,8 @@ static int put_common(struct sk_buff *skb, struct spl_conn *conn, u8 kind)
 	if (!err)
 		err = nla_put_u32(skb, SPLICER_LOG_A_RETRIES,
 				  conn->ntried ? conn->ntried - 1 : 0);
+	if (!err && conn->rule)
+		err = nla_put_u32(skb, SPLICER_LOG_A_RULE, conn->rule);
 	return err ? -EMSGSIZE : 0;
 }
 

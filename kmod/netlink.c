@@ -21,6 +21,7 @@
 #include "handshake.h"
 #include "nl_health.h"
 #include "nl_persist.h"
+#include "nl_rules.h"
 #include "nl_util.h"
 #include "netns.h"
 #include "pool.h"
@@ -69,6 +70,8 @@ static const struct nla_policy spl_svc_policy[SPLICER_SVC_A_MAX + 1] = {
 	[SPLICER_SVC_A_SPLICE] = NLA_POLICY_MAX(NLA_U8, 1),
 	[SPLICER_SVC_A_TLS] = NLA_POLICY_MAX(NLA_U8, 1),
 	[SPLICER_SVC_A_HANDSHAKE_TIMEOUT] = { .type = NLA_U32 },
+	[SPLICER_SVC_A_LOCATION_REWRITE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[SPLICER_SVC_A_RULES] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy spl_pool_policy[SPLICER_POOL_A_MAX + 1] = {
@@ -107,6 +110,7 @@ static const struct nla_policy spl_policy[SPLICER_A_MAX + 1] = {
 	[SPLICER_A_LOG] = { .type = NLA_REJECT },
 	[SPLICER_A_STICK] = NLA_POLICY_NESTED(spl_stick_policy),
 	[SPLICER_A_TLS] = { .type = NLA_NESTED },	/* handshake.c parses it */
+	[SPLICER_A_RULE] = NLA_POLICY_NESTED(spl_rule_policy),
 };
 
 
@@ -281,6 +285,8 @@ static int fill_service(struct sk_buff *msg, struct spl_service *svc,
 	    nla_put_u8(msg, SPLICER_SVC_A_SPLICE, svc->cfg.splice) ||
 	    nla_put_u8(msg, SPLICER_SVC_A_TLS, svc->cfg.tls) ||
 	    nla_put_u32(msg, SPLICER_SVC_A_HANDSHAKE_TIMEOUT, svc->cfg.handshake_timeout) ||
+	    nla_put_u8(msg, SPLICER_SVC_A_LOCATION_REWRITE, svc->cfg.location_rewrite) ||
+	    nla_put_u32(msg, SPLICER_SVC_A_RULES, spl_rules_count(svc)) ||
 	    spl_nl_persist_fill(msg, svc) ||
 	    put_counters(msg, SPLICER_SVC_A_STATS, &svc->stats, SPLICER_CNT_MAX))
 		goto cancel;
@@ -374,6 +380,8 @@ static int get_flags(struct nlattr **tb, struct spl_service_cfg *cfg)
 		cfg->splice = nla_get_u8(tb[SPLICER_SVC_A_SPLICE]);
 	if (tb[SPLICER_SVC_A_TLS])
 		cfg->tls = nla_get_u8(tb[SPLICER_SVC_A_TLS]);
+	if (tb[SPLICER_SVC_A_LOCATION_REWRITE])
+		cfg->location_rewrite = nla_get_u8(tb[SPLICER_SVC_A_LOCATION_REWRITE]);
 	return 0;
 }
 
@@ -555,6 +563,7 @@ static int spl_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 	WRITE_ONCE(svc->cfg.retries, cfg.retries);
 	WRITE_ONCE(svc->cfg.splice, cfg.splice);
 	WRITE_ONCE(svc->cfg.handshake_timeout, cfg.handshake_timeout);
+	WRITE_ONCE(svc->cfg.location_rewrite, cfg.location_rewrite);
 	if (tb[SPLICER_SVC_A_TLS] && cfg.tls != svc->cfg.tls) {
 		/* existing connections keep what they started with */
 		WRITE_ONCE(svc->cfg.tls, cfg.tls);
@@ -1093,6 +1102,9 @@ static const struct genl_ops spl_ops[] = {
 	{ .cmd = SPLICER_CMD_STICK_GET, .dumpit = spl_nl_stick_dump, .flags = GENL_ADMIN_PERM },
 	{ .cmd = SPLICER_CMD_TLS_ACCEPT, .doit = spl_nl_tls_accept, .flags = GENL_ADMIN_PERM },
 	{ .cmd = SPLICER_CMD_TLS_DONE, .doit = spl_nl_tls_done, .flags = GENL_ADMIN_PERM },
+	{ .cmd = SPLICER_CMD_RULE_NEW, .doit = spl_nl_rule_new, .flags = GENL_ADMIN_PERM },
+	{ .cmd = SPLICER_CMD_RULE_DEL, .doit = spl_nl_rule_del, .flags = GENL_ADMIN_PERM },
+	{ .cmd = SPLICER_CMD_RULE_GET, .dumpit = spl_nl_rule_dump },
 };
 
 static const struct genl_multicast_group spl_mcgrps[] = {

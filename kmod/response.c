@@ -4,6 +4,7 @@
  * allocation and cannot fail.
  */
 #include <linux/kernel.h>
+#include <linux/slab.h>
 #include "response.h"
 
 /* Bodies are appended below; their lengths are checked at build time. */
@@ -72,4 +73,56 @@ const char *spl_response(int status, u32 *len)
 	}
 	*len = sizeof(r500) - 1;
 	return r500;
+}
+
+static const char *reason_phrase(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 204: return "No Content";
+	case 301: return "Moved Permanently";
+	case 302: return "Found";
+	case 303: return "See Other";
+	case 307: return "Temporary Redirect";
+	case 308: return "Permanent Redirect";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 410: return "Gone";
+	case 429: return "Too Many Requests";
+	case 451: return "Unavailable For Legal Reasons";
+	case 500: return "Internal Server Error";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	}
+	return "Status";
+}
+
+char *spl_response_make(int status, const char *location, u32 *len)
+{
+	const char *phrase = reason_phrase(status);
+	bool body = status != 204 && status != 304;
+	char text[64];
+	size_t cap;
+	char *r;
+	int n, blen;
+
+	blen = body ? scnprintf(text, sizeof(text), "%d %s\n", status, phrase) : 0;
+	cap = 256 + (location ? strlen(location) : 0) + blen;
+	r = kmalloc(cap, GFP_KERNEL);
+	if (!r)
+		return NULL;
+	n = scnprintf(r, cap, "HTTP/1.1 %d %s\r\n", status, phrase);
+	if (location)
+		n += scnprintf(r + n, cap - n, "Location: %s\r\n", location);
+	if (body)
+		n += scnprintf(r + n, cap - n,
+			       "Content-Type: text/plain\r\nContent-Length: %d\r\n", blen);
+	n += scnprintf(r + n, cap - n, "Cache-Control: no-cache\r\nConnection: close\r\n\r\n%s",
+		       body ? text : "");
+	*len = n;
+	return r;
 }

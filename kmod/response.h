@@ -14,4 +14,11 @@
  */
 const char *spl_response(int status, u32 *len);
 
+/*
+ * spl_response_make - a response for any @status, with a Location when
+ * @location is set (a redirect); "Connection: close". kmalloc'ed (the
+ * caller frees it), or NULL.
+ */
+char *spl_response_make(int status, const char *location, u32 *len);
+
 #endif /* _SPL_RESPONSE_H */

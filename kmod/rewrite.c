@@ -203,3 +203,63 @@ int spl_http_rewrite_request(u8 *buf, u32 head_len, u32 tail, u32 cap,
 	}
 	return end + 2;
 }
+
+static bool prefix_is(const u8 *p, u32 len, const char *s)
+{
+	u32 n = strlen(s);
+
+	return len >= n && name_is(p, n, s);
+}
+
+/* Whether the authority [a, a + len) is one of @server's names. */
+static bool is_server(const u8 *a, u32 len, const struct spl_location *loc)
+{
+	return (loc->server && name_is(a, len, loc->server)) ||
+	       (loc->server_ip && name_is(a, len, loc->server_ip));
+}
+
+int spl_http_rewrite_location(u8 *buf, u32 head_len, u32 tail, u32 cap,
+			      const struct spl_location *loc)
+{
+	u32 total = head_len + tail, end = head_len - 2, i, colon, v, ve, eol, a, ae;
+	u32 slen = strlen(loc->scheme), hlen = strlen(loc->host), old, new;
+	bool done_loc = false, done_cloc = false;
+
+	if (head_len < 4 || !hlen || total > cap)
+		return -1;
+	i = line_end(buf, 0, end) + 2;		/* after the status line */
+	for (; i < end; i = eol + 2) {
+		bool is_loc, is_cloc;
+
+		eol = field(buf, i, end, &colon, &v, &ve);
+		is_loc = !done_loc && name_is(buf + i, colon - i, "location");
+		is_cloc = !done_cloc && name_is(buf + i, colon - i, "content-location");
+		if (!is_loc && !is_cloc)
+			continue;
+		done_loc |= is_loc;
+		done_cloc |= is_cloc;
+		if (prefix_is(buf + v, ve - v, "http://"))
+			a = v + 7;
+		else if (prefix_is(buf + v, ve - v, "https://"))
+			a = v + 8;
+		else
+			continue;
+		for (ae = a; ae < ve && buf[ae] != '/' && buf[ae] != '?' && buf[ae] != '#'; ae++)
+			;
+		if (!is_server(buf + a, ae - a, loc))
+			continue;
+		/* [v, ae) becomes scheme "://" host */
+		old = ae - v;
+		new = slen + 3 + hlen;
+		if (new > old && total + (new - old) > cap)
+			break;		/* no room: leave the rest alone */
+		memmove(buf + v + new, buf + ae, total - ae);
+		memcpy(buf + v, loc->scheme, slen);
+		memcpy(buf + v + slen, "://", 3);
+		memcpy(buf + v + slen + 3, loc->host, hlen);
+		total = total + new - old;
+		end = end + new - old;
+		eol = eol + new - old;
+	}
+	return end + 2;
+}

@@ -41,4 +41,25 @@ struct spl_rewrite {
 int spl_http_rewrite_request(u8 *buf, u32 head_len, u32 tail, u32 cap,
 			     const struct spl_rewrite *rw);
 
+/* Location rewriting: what names a server, and what replaces it. */
+struct spl_location {
+	const char *server;	/* "198.18.1.2:8080", "[2001:db8::2]:8080" */
+	const char *server_ip;	/* "198.18.1.2", "[2001:db8::2]", or NULL */
+	const char *scheme;	/* "http" or "https" */
+	const char *host;	/* the client's Host */
+};
+
+/*
+ * spl_http_rewrite_location - rewrite a validated response head in place:
+ * the first Location and the first Content-Location field whose value is
+ * an absolute URI naming @loc's server (scheme http or https, authority
+ * equal to server or server_ip, without regard to case) get
+ * "scheme://host" in place of their scheme and authority.
+ * @tail: bytes after the head that move with it; @cap: room at @buf
+ * Return: the new head length (a field that would not fit in @cap is left
+ * as it was), or -1 when the head is not one (nothing changed).
+ */
+int spl_http_rewrite_location(u8 *buf, u32 head_len, u32 tail, u32 cap,
+			      const struct spl_location *loc);
+
 #endif /* _SPL_REWRITE_H */

@@ -17,6 +17,7 @@
 #include <net/sock.h>
 #include "conn.h"
 #include "netns.h"
+#include "nl_rules.h"
 #include "service.h"
 
 #define SPL_BACKLOG		1024
@@ -34,6 +35,7 @@ void spl_service_cfg_default(struct spl_service_cfg *cfg)
 		.max_line = SPL_HTTP_MAX_LINE,
 		.max_headers = SPL_HTTP_MAX_HEADERS,
 		.handshake_timeout = SPL_HANDSHAKE_TIMEOUT_DEFAULT,
+		.location_rewrite = 1,
 	};
 }
 
@@ -192,6 +194,7 @@ void spl_service_destroy(struct spl_service *svc)
 		spl_conn_kill(conn);
 	spin_unlock_bh(&svc->conns_lock);
 
+	spl_rules_destroy(svc);
 	pool = rcu_dereference_protected(svc->pool,
 					 lockdep_is_held(&svc->sn->lock));
 	pool->users--;

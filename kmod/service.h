@@ -23,6 +23,7 @@
 #include "http.h"
 #include "persist.h"
 #include "pool.h"
+#include "rules.h"
 #include "stats.h"
 
 #define SPL_HEAD_MAX_DEFAULT		16384
@@ -55,6 +56,7 @@ struct spl_service_cfg {
 	u32 splice;			/* 1: packet splice after binding */
 	u32 tls;			/* 1: terminate TLS */
 	u32 handshake_timeout;		/* ms */
+	u32 location_rewrite;		/* 1: Location naming a server -> the service */
 };
 
 /* The parser's limits of a service, read once for one head. */
@@ -75,6 +77,7 @@ struct spl_service {
 	struct spl_service_cfg cfg;	/* READ_ONCE per field */
 	struct spl_persist __rcu *persist; /* never NULL; spl_net.lock to change */
 	struct spl_stick *stick;	/* learn and source tables; never NULL */
+	struct spl_ruleset __rcu *rules; /* NULL: none; spl_net.lock to change */
 
 	struct socket *lsock;		/* listener; NULL once stopped */
 	void (*saved_data_ready)(struct sock *sk);

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Content rules (see rules.h).
+ */
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "cookie.h"
+#include "rules.h"
+
+static bool ieq(const u8 *a, const char *b, u32 len)
+{
+	return strlen(b) == len && !strncasecmp((const char *)a, b, len);
+}
+
+/* The Host value without its port (IPv6 literals keep their brackets). */
+static u32 host_len(const u8 *h, u32 len)
+{
+	u32 i = len;
+
+	while (i && h[i - 1] >= '0' && h[i - 1] <= '9')
+		i--;
+	if (i && i < len && h[i - 1] == ':')
+		return i - 1;
+	return len;
+}
+
+static bool host_matches(const char *want, const u8 *h, u32 len)
+{
+	size_t wl = strlen(want);
+
+	len = host_len(h, len);
+	if (want[0] == '*' && want[1] == '.') {
+		/* "*.example.com": any subdomain, not example.com itself */
+		wl--;
+		return len > wl && !strncasecmp((const char *)h + len - wl, want + 1, wl);
+	}
+	return ieq(h, want, len);
+}
+
+/* The path of a request target: origin-form, or after an absolute-form authority. */
+static void target_path(const u8 *t, u32 len, const u8 **p, u32 *plen)
+{
+	u32 i = 0, end;
+
+	if (len && t[0] != '/') {
+		/* absolute-form: scheme "://" authority path */
+		while (i + 2 < len && !(t[i] == ':' && t[i + 1] == '/' && t[i + 2] == '/'))
+			i++;
+		i = i + 2 < len ? i + 3 : len;
+		while (i < len && t[i] != '/' && t[i] != '?')
+			i++;
+	}
+	for (end = i; end < len && t[end] != '?' && t[end] != '#'; end++)
+		;
+	*p = t + i;
+	*plen = end - i;
+}
+
+static bool src_matches(const struct spl_rule *r, const struct sockaddr_storage *c)
+{
+	const u8 *a, *b;
+	u32 bits = r->src_prefix, i;
+
+	if (r->src.ss_family != c->ss_family)
+		return false;
+	if (c->ss_family == AF_INET) {
+		a = (const u8 *)&((const struct sockaddr_in *)&r->src)->sin_addr;
+		b = (const u8 *)&((const struct sockaddr_in *)c)->sin_addr;
+	} else {
+		a = ((const struct sockaddr_in6 *)&r->src)->sin6_addr.s6_addr;
+		b = ((const struct sockaddr_in6 *)c)->sin6_addr.s6_addr;
+	}
+	for (i = 0; bits >= 8; i++, bits -= 8)
+		if (a[i] != b[i])
+			return false;
+	return !bits || !((a[i] ^ b[i]) & (u8)(0xff00 >> bits));
+}
+
+bool spl_rule_matches(const struct spl_rule *r, const struct spl_rule_req *rr)
+{
+	const struct spl_http_req *req = rr->req;
+	const u8 *path;
+	u32 plen, off, len;
+
+	if (r->host && !host_matches(r->host, rr->head + req->host_off, req->host_len))
+		return false;
+	if (r->path || r->prefix) {
+		target_path(rr->head + req->target_off, req->target_len, &path, &plen);
+		if (r->path && (strlen(r->path) != plen || memcmp(path, r->path, plen)))
+			return false;
+		if (r->prefix && (strlen(r->prefix) > plen ||
+				  memcmp(path, r->prefix, strlen(r->prefix))))
+			return false;
+	}
+	if (r->method) {
+		const u8 *m = rr->head + req->line_off;
+
+		for (len = 0; req->line_off + len < rr->head_len && m[len] != ' '; len++)
+			;
+		if (strlen(r->method) != len || memcmp(m, r->method, len))
+			return false;
+	}
+	if (r->header) {
+		if (!spl_header_get(rr->head, rr->head_len, r->header, &off, &len))
+			return false;
+		if (r->hvalue && (strlen(r->hvalue) != len ||
+				  memcmp(rr->head + off, r->hvalue, len)))
+			return false;
+	}
+	if (r->src.ss_family != AF_UNSPEC && !src_matches(r, rr->client))
+		return false;
+	return true;
+}
+
+const struct spl_rule *spl_rules_match(const struct spl_ruleset *rs,
+				       const struct spl_rule_req *rr, u32 *pos)
+{
+	u32 i;
+
+	if (!rs)
+		return NULL;
+	for (i = 0; i < rs->n; i++) {
+		if (spl_rule_matches(rs->r[i], rr)) {
+			atomic64_inc(&rs->r[i]->hits);
+			*pos = i;
+			return rs->r[i];
+		}
+	}
+	return NULL;
+}
+
+void spl_rule_free(struct spl_rule *r)
+{
+	if (!r)
+		return;
+	kfree(r->host);
+	kfree(r->path);
+	kfree(r->prefix);
+	kfree(r->method);
+	kfree(r->header);
+	kfree(r->hvalue);
+	kfree(r->redirect);
+	kfree(r);
+}
+
+static struct spl_ruleset *ruleset_alloc(u32 n)
+{
+	struct spl_ruleset *rs = kvzalloc(struct_size(rs, r, n), GFP_KERNEL);
+
+	if (rs)
+		rs->n = n;
+	return rs;
+}
+
+struct spl_ruleset *spl_ruleset_insert(const struct spl_ruleset *old,
+				       struct spl_rule *r, u32 pos)
+{
+	u32 n = old ? old->n : 0, i, j = 0;
+	struct spl_ruleset *rs = ruleset_alloc(n + 1);
+
+	if (!rs)
+		return NULL;
+	pos = min(pos, n);
+	for (i = 0; i <= n; i++)
+		rs->r[i] = i == pos ? r : old->r[j++];
+	return rs;
+}
+
+struct spl_ruleset *spl_ruleset_remove(const struct spl_ruleset *old, u32 pos)
+{
+	struct spl_ruleset *rs = ruleset_alloc(old->n - 1);
+	u32 i, j = 0;
+
+	if (!rs)
+		return NULL;
+	for (i = 0; i < old->n; i++)
+		if (i != pos)
+			rs->r[j++] = old->r[i];
+	return rs;
+}
