@@ -92,6 +92,7 @@ enum splicer_svc_attr {
 	SPLICER_SVC_A_HANDSHAKE_TIMEOUT, /* u32 ms for the whole TLS handshake (default 10000) */
 	SPLICER_SVC_A_LOCATION_REWRITE,	/* u8: 1 (default) rewrite Location naming a server to the service */
 	SPLICER_SVC_A_RULES,		/* u32: rules (read only) */
+	SPLICER_SVC_A_INSPECT,		/* u8: 1 switch every request of a keep-alive connection on its own (no splice) */
 
 	__SPLICER_SVC_A_MAX,
 	SPLICER_SVC_A_MAX = __SPLICER_SVC_A_MAX - 1
