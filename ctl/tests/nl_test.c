@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -531,6 +532,157 @@ static void test_health(void)
 	nlmsg_free(m);
 }
 
+/* Offset of the first attribute of 'type' in nest, from the message start. */
+static uint32_t off_of(struct nlmsghdr *r, struct nlattr *nest, int type)
+{
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem)
+		if (nla_type(a) == type)
+			return (uint32_t)((uint8_t *)a - (uint8_t *)r);
+	return 0;
+}
+
+/*
+ * A RULE_NEW: its members named in the kernel's answers, a missing
+ * SERVICE, and the service switches of a SERVICE_SET.
+ */
+static void test_rule(void)
+{
+	static const uint8_t src[4] = { 198, 18, 0, 0 };
+	struct nl_msg *m = nlmsg_alloc();
+	struct nlattr *rule, *svc;
+	uint32_t off_rule;
+	struct nlmsghdr *r;
+	struct nlx_ext ext;
+	char name[32], out[512];
+
+	genlmsg_put(m, 1, 10, 0x20, 0, 0, SPLICER_CMD_RULE_NEW, 1);
+	rule = nla_nest_start(m, NLA_F_NESTED | SPLICER_A_RULE);
+	nla_put_string(m, SPLICER_RULE_A_SERVICE, "web");
+	nla_put_u32(m, SPLICER_RULE_A_POSITION, 9);
+	nla_put_string(m, SPLICER_RULE_A_HOST, "*.example.com");
+	nla_put_string(m, SPLICER_RULE_A_PATH_PREFIX, "/api/");
+	nla_put_string(m, SPLICER_RULE_A_HEADER_VALUE, "x");
+	nla_put_u16(m, SPLICER_RULE_A_SRC_FAMILY, AF_INET);
+	nla_put(m, SPLICER_RULE_A_SRC_ADDR, 4, src);
+	nla_put_u8(m, SPLICER_RULE_A_SRC_PREFIX, 24);
+	nla_put_string(m, SPLICER_RULE_A_REDIRECT, "/x");
+	nla_put_u16(m, SPLICER_RULE_A_STATUS, 301);
+	nla_nest_end(m, rule);
+	r = nlmsg_hdr(m);
+	off_rule = (uint32_t)((uint8_t *)rule - (uint8_t *)r);
+	{
+		static const struct {
+			int type;
+			const char *name;
+		} want[] = {
+			{ SPLICER_RULE_A_SERVICE, "SERVICE" },
+			{ SPLICER_RULE_A_POSITION, "POSITION" },
+			{ SPLICER_RULE_A_HOST, "HOST" },
+			{ SPLICER_RULE_A_PATH_PREFIX, "PATH_PREFIX" },
+			{ SPLICER_RULE_A_HEADER_VALUE, "HEADER_VALUE" },
+			{ SPLICER_RULE_A_SRC_FAMILY, "SRC_FAMILY" },
+			{ SPLICER_RULE_A_SRC_ADDR, "SRC_ADDR" },
+			{ SPLICER_RULE_A_SRC_PREFIX, "SRC_PREFIX" },
+			{ SPLICER_RULE_A_REDIRECT, "REDIRECT" },
+			{ SPLICER_RULE_A_STATUS, "STATUS" },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			nlx_attr_at(r, r->nlmsg_len, off_of(r, rule, want[i].type), name,
+				    sizeof(name));
+			CHECK(!strcmp(name, want[i].name), "rule member: \"%s\", want %s",
+			      name, want[i].name);
+		}
+	}
+	nlx_attr_at(r, r->nlmsg_len, off_rule, name, sizeof(name));
+	CHECK(!strcmp(name, "RULE"), "rule: \"%s\"", name);
+	nlx_attr_in(r, r->nlmsg_len, off_rule, SPLICER_RULE_A_POOL, name, sizeof(name));
+	CHECK(!strcmp(name, "POOL"), "missing in rule: \"%s\"", name);
+	nlx_attr_in(r, r->nlmsg_len, off_rule, SPLICER_RULE_A_HITS, name, sizeof(name));
+	CHECK(!strcmp(name, "HITS"), "hits: \"%s\"", name);
+	nlx_attr_in(r, r->nlmsg_len, 0, SPLICER_A_RULE, name, sizeof(name));
+	CHECK(!strcmp(name, "RULE"), "top-level RULE: \"%s\"", name);
+	nlx_attr_in(r, r->nlmsg_len, 0, SPLICER_A_TLS, name, sizeof(name));
+	CHECK(!strcmp(name, "TLS"), "top-level TLS: \"%s\"", name);
+
+	/* The lines splicerctl prints for the module's refusals. */
+	memset(&ext, 0, sizeof(ext));
+	ext.error = -ERANGE;
+	snprintf(ext.msg, sizeof(ext.msg), "splicer: POSITION: past the last rule");
+	ext.has_offs = true;
+	ext.offs = off_of(r, rule, SPLICER_RULE_A_POSITION);
+	nlx_format_error(&ext, r, r->nlmsg_len, "rule add \"web\"", out, sizeof(out));
+	CHECK(!strcmp(out, "rule add \"web\": POSITION: past the last rule: "
+		      "Numerical result out of range"), "line \"%s\"", out);
+	memset(&ext, 0, sizeof(ext));
+	ext.error = -EINVAL;
+	snprintf(ext.msg, sizeof(ext.msg), "splicer: not a redirect status");
+	ext.has_offs = true;
+	ext.offs = off_of(r, rule, SPLICER_RULE_A_STATUS);
+	nlx_format_error(&ext, r, r->nlmsg_len, "rule add \"web\"", out, sizeof(out));
+	CHECK(!strcmp(out, "rule add \"web\": not a redirect status (attribute STATUS): "
+		      "Invalid argument"), "line \"%s\"", out);
+	memset(&ext, 0, sizeof(ext));
+	ext.error = -EINVAL;
+	ext.has_miss_type = ext.has_miss_nest = true;
+	ext.miss_type = SPLICER_RULE_A_SERVICE;
+	ext.miss_nest = off_rule;
+	nlx_format_error(&ext, r, r->nlmsg_len, "rule show \"web\"", out, sizeof(out));
+	CHECK(!strcmp(out, "rule show \"web\" (missing attribute SERVICE): Invalid argument"),
+	      "line \"%s\"", out);
+	nlmsg_free(m);
+
+	m = nlmsg_alloc();
+	genlmsg_put(m, 1, 11, 0x20, 0, 0, SPLICER_CMD_SERVICE_SET, 1);
+	svc = nla_nest_start(m, NLA_F_NESTED | SPLICER_A_SERVICE);
+	nla_put_string(m, SPLICER_SVC_A_NAME, "web");
+	nla_put_u8(m, SPLICER_SVC_A_SPLICE, 1);
+	nla_put_u8(m, SPLICER_SVC_A_TLS, 1);
+	nla_put_u32(m, SPLICER_SVC_A_HANDSHAKE_TIMEOUT, 50);
+	nla_put_u8(m, SPLICER_SVC_A_LOCATION_REWRITE, 0);
+	nla_nest_end(m, svc);
+	r = nlmsg_hdr(m);
+	{
+		static const struct {
+			int type;
+			const char *name;
+		} want[] = {
+			{ SPLICER_SVC_A_SPLICE, "SPLICE" },
+			{ SPLICER_SVC_A_TLS, "TLS" },
+			{ SPLICER_SVC_A_HANDSHAKE_TIMEOUT, "HANDSHAKE_TIMEOUT" },
+			{ SPLICER_SVC_A_LOCATION_REWRITE, "LOCATION_REWRITE" },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			nlx_attr_at(r, r->nlmsg_len, off_of(r, svc, want[i].type), name,
+				    sizeof(name));
+			CHECK(!strcmp(name, want[i].name), "service member: \"%s\", want %s",
+			      name, want[i].name);
+		}
+	}
+	nlx_attr_in(r, r->nlmsg_len, (uint32_t)((uint8_t *)svc - (uint8_t *)r),
+		    SPLICER_SVC_A_RULES, name, sizeof(name));
+	CHECK(!strcmp(name, "RULES"), "service RULES: \"%s\"", name);
+	/* A policy range (NLA_POLICY_MAX on the switches) is spelled out. */
+	memset(&ext, 0, sizeof(ext));
+	ext.error = -ERANGE;
+	snprintf(ext.msg, sizeof(ext.msg), "integer out of range");
+	ext.has_offs = true;
+	ext.offs = off_of(r, svc, SPLICER_SVC_A_SPLICE);
+	ext.has_range_u = true;
+	ext.min_u = 0;
+	ext.max_u = 1;
+	nlx_format_error(&ext, r, r->nlmsg_len, "service set \"web\"", out, sizeof(out));
+	CHECK(!strcmp(out, "service set \"web\": integer out of range (attribute SPLICE, "
+		      "valid 0..1): Numerical result out of range"), "line \"%s\"", out);
+	nlmsg_free(m);
+}
+
 static void test_malformed(void)
 {
 	struct nlx_ext ext;
@@ -603,6 +755,7 @@ int main(void)
 	test_ack_and_done();
 	test_nested();
 	test_health();
+	test_rule();
 	test_malformed();
 	nlmsg_free(req);
 	printf("%d passed, %d failed\n", passed, failed);
