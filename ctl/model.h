@@ -110,16 +110,16 @@ struct service {
 };
 
 /*
- * One content rule of a service (SPLICER_A_RULE). The string sizes are
- * splicerctl's (NUL included): longer values are refused before sending,
- * and a longer value in a reply is marked in 'truncated' (bit n: attribute
- * n did not fit), so that it is never dumped cut short.
+ * One content rule of a service (SPLICER_A_RULE). The string sizes are the
+ * module's (NUL included): longer values are refused before sending, and
+ * a longer value in a reply is marked in 'truncated' (bit n: attribute n
+ * did not fit), so that it is never dumped cut short.
  */
 #define RULE_HOST_MAX		256
 #define RULE_PATH_MAX		1024	/* path and prefix */
 #define RULE_METHOD_MAX		32
 #define RULE_HEADER_MAX		64	/* a token, as cookie names */
-#define RULE_VALUE_MAX		512
+#define RULE_VALUE_MAX		256
 #define RULE_URL_MAX		1024
 
 struct rule {

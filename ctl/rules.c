@@ -223,6 +223,8 @@ static int value_of(const struct keyword *k, const char *val, struct rule *r,
 		case SPLICER_RULE_A_HEADER_VALUE:
 			if (!printable(val, true))
 				why = "printable ASCII (blanks allowed)";
+			else if (val[0] == ' ' || val[strlen(val) - 1] == ' ')
+				why = "no leading or trailing blanks (a header value has none)";
 			break;
 		case SPLICER_RULE_A_SRC_ADDR:
 			why = parse_src(val, r, buf, sizeof(buf));

@@ -31,9 +31,10 @@ bool rule_redirect_status(uint32_t status);
  * outside 200..599 or one of those (a redirect without a Location), value
  * without header, a host that is not a name ("*.example.com" matches its
  * subdomains), a path or prefix not starting with "/" or with '?' or '#',
- * a method or header that is not a token, src bits set past the prefix
- * length, and strings longer than the model's buffers. The module checks
- * the rest. Returns 0, or -1 with the reason in err (naming the word).
+ * a method or header that is not a token, a value with leading or
+ * trailing blanks, src bits set past the prefix length, and strings longer
+ * than the module takes (host 255, path and prefix 1023, method 31, header
+ * 63, value 255, redirect 1023 characters). The module checks the rest. Returns 0, or -1 with the reason in err (naming the word).
  */
 int rule_args(int argc, char *const *argv, struct rule *r, char *err,
 	      size_t errlen);

@@ -413,14 +413,28 @@ static void test_errors(void)
 	bad(line, "...\": longer than 1023 characters");
 	{
 		char *argv[] = { "host", "a", "header", "X", "value", "", "pool", "p", NULL };
+		char err[256], v[RULE_VALUE_MAX + 1];
 		struct rule r;
-		char err[256];
 
 		CHECK(rule_args(8, argv, &r, err, sizeof(err)) == -1 &&
 		      !strcmp(err, "value \"\": empty"), "empty value: %s", err);
 		argv[5] = "a\tb";
 		CHECK(rule_args(8, argv, &r, err, sizeof(err)) == -1 &&
 		      strstr(err, "printable ASCII (blanks allowed)"), "tab in value: %s", err);
+		argv[5] = " x";
+		CHECK(rule_args(8, argv, &r, err, sizeof(err)) == -1 &&
+		      strstr(err, "no leading or trailing blanks"), "leading blank: %s", err);
+		argv[5] = "x ";
+		CHECK(rule_args(8, argv, &r, err, sizeof(err)) == -1 &&
+		      strstr(err, "no leading or trailing blanks"), "trailing blank: %s", err);
+		memset(v, 'v', sizeof(v) - 1);
+		v[sizeof(v) - 1] = '\0';
+		argv[5] = v;
+		CHECK(rule_args(8, argv, &r, err, sizeof(err)) == -1 &&
+		      strstr(err, "longer than 255 characters"), "long value: %s", err);
+		v[sizeof(v) - 2] = '\0';
+		CHECK(!rule_args(8, argv, &r, err, sizeof(err)) &&
+		      strlen(r.value) == RULE_VALUE_MAX - 1, "longest value: %s", err);
 		argv[5] = "ok";
 		argv[1] = "";
 		CHECK(rule_args(8, argv, &r, err, sizeof(err)) == -1 &&
