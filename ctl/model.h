@@ -107,6 +107,7 @@ struct service {
 	uint32_t handshake_timeout;	/* ms */
 	uint8_t location_rewrite;	/* 1: rewrite Location naming a server */
 	uint32_t rules;			/* read only: number of rules */
+	uint8_t inspect;		/* 1: switch every request on its own */
 };
 
 /*

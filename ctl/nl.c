@@ -212,6 +212,7 @@ static const char *const svc_names[] = {
 	[SPLICER_SVC_A_HANDSHAKE_TIMEOUT] = "HANDSHAKE_TIMEOUT",
 	[SPLICER_SVC_A_LOCATION_REWRITE] = "LOCATION_REWRITE",
 	[SPLICER_SVC_A_RULES] = "RULES",
+	[SPLICER_SVC_A_INSPECT] = "INSPECT",
 };
 
 static const char *const persist_names[] = {

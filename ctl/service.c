@@ -239,11 +239,11 @@ const struct cmd service_cmds[] = {
 	  "[header-timeout DUR] [connect-timeout DUR] [server-timeout DUR] "
 	  "[idle-timeout DUR] [max-line BYTES] [max-headers N] [retries N] "
 	  "[splice on|off] [tls on|off] [handshake-timeout DUR] "
-	  "[location-rewrite on|off]", cmd_add },
+	  "[location-rewrite on|off] [inspect on|off]", cmd_add },
 	{ "set", "service set NAME [pool POOL] [head-max BYTES] [header-timeout DUR] "
 	  "[connect-timeout DUR] [server-timeout DUR] [idle-timeout DUR] "
 	  "[max-line BYTES] [max-headers N] [retries N] [splice on|off] [tls on|off] "
-	  "[handshake-timeout DUR] [location-rewrite on|off]", cmd_set },
+	  "[handshake-timeout DUR] [location-rewrite on|off] [inspect on|off]", cmd_set },
 	{ "del|delete", "service del NAME", cmd_del },
 	{ "show|list|ls", "service show [NAME]", cmd_show },
 };

@@ -34,6 +34,7 @@
 	KW("tls", KW_ONOFF, TLS, tls), \
 	KW("handshake-timeout", KW_DURATION, HANDSHAKE_TIMEOUT, handshake_timeout), \
 	KW("location-rewrite", KW_ONOFF, LOCATION_REWRITE, location_rewrite), \
+	KW("inspect", KW_ONOFF, INSPECT, inspect), \
 	{ "rules", KW_U32, SPLICER_SVC_A_RULES, 0, 0, 0, \
 	  "is read only: add rules with \"splicerctl rule add\"" }
 
@@ -79,6 +80,7 @@ static const struct {
 	U8(SPLICE, splice, "splice", "splice"),
 	U8(TLS, tls, "tls", "tls"),
 	U8(LOCATION_REWRITE, location_rewrite, "location_rewrite", "location-rewrite"),
+	U8(INSPECT, inspect, "inspect", "inspect"),
 #undef U8
 };
 
@@ -135,6 +137,7 @@ static struct nla_policy svc_policy[SPLICER_SVC_A_MAX + 1] = {
 	[SPLICER_SVC_A_HANDSHAKE_TIMEOUT] = { .type = NLA_U32 },
 	[SPLICER_SVC_A_LOCATION_REWRITE] = { .type = NLA_U8 },
 	[SPLICER_SVC_A_RULES] = { .type = NLA_U32 },
+	[SPLICER_SVC_A_INSPECT] = { .type = NLA_U8 },
 };
 
 static void get_name(const struct nlattr *a, char dst[SPLICER_NAME_MAX])

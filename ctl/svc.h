@@ -29,7 +29,8 @@ int service_parse(const struct nlattr *nest, struct service *s);
 /*
  * The words after "service NAME" (show) or "service add NAME" (as_command,
  * which "service add" takes back): listen, pool, the limits and timeouts,
- * splice, tls, handshake-timeout and location-rewrite, each when reported;
+ * splice, tls, handshake-timeout, location-rewrite and inspect, each when
+ * reported;
  * show adds the read-only "rules N". Starts with a blank when not empty.
  */
 #define SERVICE_WORDS_MAX 512
@@ -39,7 +40,7 @@ void service_format(const struct service *s, bool as_command, char *buf,
 /*
  * s as one JSON object (inside an array or at the top level): name,
  * family, addr, port, pool, the limits, splice, tls, handshake_timeout,
- * location_rewrite, persist when on; without as_command also rules and
+ * location_rewrite, inspect, persist when on; without as_command also rules and
  * stats.
  */
 void service_print_json(const struct service *s, bool as_command);

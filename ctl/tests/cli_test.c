@@ -397,6 +397,7 @@ static void test_service(void)
 		"service set web tls off",
 		"service set web handshake-timeout 500ms",
 		"service set web location-rewrite on",
+		"service set web inspect on",
 		"service set web pool other splice on tls on location-rewrite off",
 		"service show web",
 		"-j service show",
@@ -416,13 +417,15 @@ static void test_service(void)
 	usage("service set web location-rewrite on location-rewrite off",
 	      "\"location-rewrite\" given twice", SVC_SET_USAGE);
 	usage("service set web rules 2", "\"rules\" is read only", SVC_SET_USAGE);
+	usage("service set web inspect", "\"inspect\" needs a value", SVC_SET_USAGE);
 	usage("service set web", "nothing to set", SVC_SET_USAGE);
 	usage("service add web pool app tls on", "missing \"listen ADDR:PORT\"",
 	      SVC_ADD_USAGE);
 
 	rc = run(NULL, "service", "help", NULL);
 	CHECK(rc == 0 && strstr(out, "[retries N] [splice on|off] [tls on|off] "
-				"[handshake-timeout DUR] [location-rewrite on|off]\n"),
+				"[handshake-timeout DUR] [location-rewrite on|off] "
+				"[inspect on|off]\n"),
 	      "service help: %d\n%s", rc, out);
 }
 

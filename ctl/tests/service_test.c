@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests for ctl/svc.c: the keywords of "service add|set" (splice, tls,
- * handshake-timeout and location-rewrite with the older ones) parsed and
+ * handshake-timeout, location-rewrite and inspect with the older ones) parsed and
  * built into the SERVICE nest, which is taken apart attribute by attribute
  * as the kernel would (exact set, types, lengths); every refusal and its
  * reason; a reply decoded (RULES read only, a module that reports none of
@@ -184,6 +184,16 @@ static void test_forms(void)
 		only(l, A(NAME) | A(LOCATION_REWRITE));
 		u8_is(l, SPLICER_SVC_A_LOCATION_REWRITE, 1);
 	}
+	l = "inspect on";
+	if (!build(false, l)) {
+		only(l, A(NAME) | A(INSPECT));
+		u8_is(l, SPLICER_SVC_A_INSPECT, 1);
+	}
+	l = "inspect off splice on";
+	if (!build(false, l)) {
+		only(l, A(NAME) | A(INSPECT) | A(SPLICE));
+		u8_is(l, SPLICER_SVC_A_INSPECT, 0);
+	}
 	/* Left to the module: its range (100ms..1h). */
 	l = "handshake-timeout 1";
 	if (!build(false, l)) {
@@ -192,12 +202,12 @@ static void test_forms(void)
 	}
 	l = "pool other head-max 32k header-timeout 5s connect-timeout 500ms "
 	    "server-timeout 1m idle-timeout 2m max-line 4k max-headers 64 retries 0 "
-	    "splice on tls on handshake-timeout 2m location-rewrite on";
+	    "splice on tls on handshake-timeout 2m location-rewrite on inspect on";
 	if (!build(false, l)) {
 		only(l, A(NAME) | A(POOL) | A(HEAD_MAX) | A(HEADER_TIMEOUT) |
 		     A(CONNECT_TIMEOUT) | A(SERVER_TIMEOUT) | A(IDLE_TIMEOUT) | A(MAX_LINE) |
 		     A(MAX_HEADERS) | A(RETRIES) | A(SPLICE) | A(TLS) |
-		     A(HANDSHAKE_TIMEOUT) | A(LOCATION_REWRITE));
+		     A(HANDSHAKE_TIMEOUT) | A(LOCATION_REWRITE) | A(INSPECT));
 		u32_is(l, SPLICER_SVC_A_HEAD_MAX, 32768);
 		u32_is(l, SPLICER_SVC_A_HEADER_TIMEOUT, 5000);
 		u32_is(l, SPLICER_SVC_A_CONNECT_TIMEOUT, 500);
@@ -236,6 +246,7 @@ static void test_errors(void)
 	    "\"listen\" cannot be changed: delete the service and add it again");
 	bad(false, "spliced on", "unknown keyword \"spliced\"");
 	bad(false, "location_rewrite off", "unknown keyword \"location_rewrite\"");
+	bad(false, "inspect maybe", "inspect \"maybe\": expected on or off");
 }
 
 /* ---- replies ---- */
@@ -266,6 +277,7 @@ static void reply(struct service *s, bool new)
 		nla_put_u8(m, SPLICER_SVC_A_TLS, 1);
 		nla_put_u32(m, SPLICER_SVC_A_HANDSHAKE_TIMEOUT, 10000);
 		nla_put_u8(m, SPLICER_SVC_A_LOCATION_REWRITE, 0);
+		nla_put_u8(m, SPLICER_SVC_A_INSPECT, 1);
 		nla_put_u32(m, SPLICER_SVC_A_RULES, 4);
 	}
 	stats = nla_nest_start(m, SPLICER_SVC_A_STATS);
@@ -304,7 +316,8 @@ static void test_replies(void)
 
 	reply(&s, true);
 	CHECK(s.splice == 1 && s.tls == 1 && s.handshake_timeout == 10000 &&
-	      s.location_rewrite == 0 && s.rules == 4, "new members decoded");
+	      s.location_rewrite == 0 && s.rules == 4 && s.inspect == 1 &&
+	      HAS(&s, SPLICER_SVC_A_INSPECT), "new members decoded");
 	CHECK(HAS(&s, SPLICER_SVC_A_SPLICE) && HAS(&s, SPLICER_SVC_A_TLS) &&
 	      HAS(&s, SPLICER_SVC_A_HANDSHAKE_TIMEOUT) &&
 	      HAS(&s, SPLICER_SVC_A_LOCATION_REWRITE) && HAS(&s, SPLICER_SVC_A_RULES) &&
@@ -313,10 +326,10 @@ static void test_replies(void)
 
 	service_format(&s, false, words, sizeof(words));
 	CHECK(!strcmp(words, OLD_WORDS " splice on tls on handshake-timeout 10s "
-		      "location-rewrite off rules 4"), "show words:%s", words);
+		      "location-rewrite off inspect on rules 4"), "show words:%s", words);
 	service_format(&s, true, words, sizeof(words));
 	CHECK(!strcmp(words, OLD_WORDS " splice on tls on handshake-timeout 10s "
-		      "location-rewrite off"), "dump words:%s", words);
+		      "location-rewrite off inspect on"), "dump words:%s", words);
 
 	j = json(&s, false);
 	CHECK(!strcmp(j, "{\"name\":\"web\",\"family\":\"inet\",\"addr\":\"198.18.0.1\","
@@ -324,11 +337,11 @@ static void test_replies(void)
 		      "\"max_headers\":128,\"header_timeout\":10000,\"connect_timeout\":5000,"
 		      "\"server_timeout\":30000,\"idle_timeout\":60000,\"retries\":3,"
 		      "\"splice\":true,\"tls\":true,\"handshake_timeout\":10000,"
-		      "\"location_rewrite\":false,\"rules\":4,"
+		      "\"location_rewrite\":false,\"inspect\":true,\"rules\":4,"
 		      "\"stats\":{\"conns\":7,\"spliced\":5}}\n"), "json: %s", j);
 	free(j);
 	j = json(&s, true);
-	CHECK(strstr(j, "\"location_rewrite\":false}") && !strstr(j, "rules") &&
+	CHECK(strstr(j, "\"location_rewrite\":false,\"inspect\":true}") && !strstr(j, "rules") &&
 	      !strstr(j, "stats"), "dump json: %s", j);
 	free(j);
 
@@ -336,13 +349,13 @@ static void test_replies(void)
 	reply(&s, false);
 	CHECK(!HAS(&s, SPLICER_SVC_A_SPLICE) && !HAS(&s, SPLICER_SVC_A_TLS) &&
 	      !HAS(&s, SPLICER_SVC_A_HANDSHAKE_TIMEOUT) &&
-	      !HAS(&s, SPLICER_SVC_A_LOCATION_REWRITE) && !HAS(&s, SPLICER_SVC_A_RULES),
-	      "old module: has 0x%x", s.has);
+	      !HAS(&s, SPLICER_SVC_A_LOCATION_REWRITE) && !HAS(&s, SPLICER_SVC_A_RULES) &&
+	      !HAS(&s, SPLICER_SVC_A_INSPECT), "old module: has 0x%x", s.has);
 	service_format(&s, false, words, sizeof(words));
 	CHECK(!strcmp(words, OLD_WORDS), "old show words:%s", words);
 	j = json(&s, false);
 	CHECK(!strstr(j, "splice") && !strstr(j, "tls") && !strstr(j, "rules") &&
-	      !strstr(j, "location"), "old json: %s", j);
+	      !strstr(j, "location") && !strstr(j, "inspect"), "old json: %s", j);
 	free(j);
 
 	/* Any non-zero switch is on. */
@@ -404,6 +417,7 @@ static void test_round_trip(void)
 	s.splice = 0;
 	s.tls = 0;
 	s.location_rewrite = 1;
+	s.inspect = 0;
 	s.handshake_timeout = 1500;
 	round_trip(&s, "off");
 }
