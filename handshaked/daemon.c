@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "ktls.h"
 #include "log.h"
 #include "nlsrc.h"
 #include "privs.h"
@@ -35,6 +36,7 @@ struct daemon {
 	const char *user;
 	char *user_copy;
 	long lifetime;
+	int ktls_mask;			/* HS_KTLS_*; 0 or less: offer every suite */
 	struct hs_worker *workers;
 	int sfd, tfd, exit_fd;
 };
@@ -98,6 +100,29 @@ static void check_readable(const struct daemon *d)
 		}
 }
 
+/* Which ciphers kTLS takes; logs what changed. */
+static int probe_ktls(void)
+{
+	static int last = -2;
+	int mask = hs_ktls_probe();
+
+	if (mask == last)
+		return mask;
+	last = mask;
+	if (mask < 0)
+		hs_warn("kTLS could not be tried (no loopback connection): offering every suite");
+	else if (mask == 0)
+		hs_err("kTLS refuses every cipher: every handshake will fail (EOPNOTSUPP)");
+	else
+		hs_log(mask == HS_KTLS_ALL ? LOG_INFO : LOG_WARNING,
+		       "kTLS takes%s%s%s%s; suites offered accordingly",
+		       mask & HS_KTLS_AES_GCM_128 ? " AES-128-GCM" : "",
+		       mask & HS_KTLS_AES_GCM_256 ? " AES-256-GCM" : "",
+		       mask & HS_KTLS_CHACHA20 ? " ChaCha20-Poly1305" : "",
+		       mask == HS_KTLS_ALL ? "" : " only");
+	return mask;
+}
+
 static void reload(struct daemon *d)
 {
 	struct hs_config cfg;
@@ -112,7 +137,9 @@ static void reload(struct daemon *d)
 		goto out;
 	}
 	lifetime = lifetime_of(&cfg);
-	set = hs_certset_build(&cfg, lifetime, err, sizeof(err));
+	if (access("/proc/net/tls_stat", F_OK) == 0)
+		d->ktls_mask = probe_ktls();
+	set = hs_certset_build(&cfg, lifetime, d->ktls_mask, err, sizeof(err));
 	if (!set) {
 		hs_err("reload failed (%s); the current certificates stay", err);
 		hs_config_free(&cfg);
@@ -281,13 +308,13 @@ int hs_daemon(const struct hs_opts *o)
 		hs_err("no random bytes for the session ticket key");
 		goto out;
 	}
-	set = hs_certset_build(&d.cfg, d.lifetime, err, sizeof(err));
-	if (!set)
-		goto out;
-	hs_certset_publish(set);
-	if (!d.cfg.nservices)
-		hs_warn("%s configures no service: every handshake will fail (ENOENT)", o->config);
 	if (o->check) {
+		set = hs_certset_build(&d.cfg, d.lifetime, HS_KTLS_ALL, err, sizeof(err));
+		if (!set)
+			goto out;
+		hs_certset_put(set);
+		if (!d.cfg.nservices)
+			hs_warn("%s configures no service", o->config);
 		printf("%s: OK: %zu service(s), %zu certificate(s), %u worker(s), user %s, "
 		       "ticket lifetime %ld s\n", o->config, d.cfg.nservices, count_certs(&d.cfg),
 		       d.nworkers, d.user, d.lifetime);
@@ -297,7 +324,14 @@ int hs_daemon(const struct hs_opts *o)
 	if (!o->keep_user && hs_user_lookup(d.user, &uid, &gid))
 		goto out;
 
-	(void)hs_ktls_available();
+	if (hs_ktls_available())
+		d.ktls_mask = probe_ktls();
+	set = hs_certset_build(&d.cfg, d.lifetime, d.ktls_mask, err, sizeof(err));
+	if (!set)
+		goto out;
+	hs_certset_publish(set);
+	if (!d.cfg.nservices)
+		hs_warn("%s configures no service: every handshake will fail (ENOENT)", o->config);
 	if (o->ops == &hs_nl_source && hs_nl_probe() == 0)
 		hs_warn("the splicer module is not loaded (yet): waiting for it");
 

@@ -2,9 +2,13 @@
 /*
  * splicer-handshaked: the TLS 1.3 receive direction of kTLS (see ktls.h).
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -149,6 +153,69 @@ int hs_ktls13_install_rx(int fd, uint16_t suite, const uint8_t *secret, size_t s
 	r = setsockopt(fd, SOL_TLS, TLS_RX, &ci, (socklen_t)len) ? -errno : 0;
 	OPENSSL_cleanse(&ci, sizeof(ci));
 	return r;
+}
+
+/* A connected loopback pair; 0 or -1. */
+static int loopback_pair(int fds[2])
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	fds[0] = fds[1] = -1;
+	if (l < 0)
+		return -1;
+	if (bind(l, (struct sockaddr *)&sa, sizeof(sa)) || listen(l, 1) ||
+	    getsockname(l, (struct sockaddr *)&sa, &len))
+		goto fail;
+	fds[0] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fds[0] < 0 || connect(fds[0], (struct sockaddr *)&sa, sizeof(sa)))
+		goto fail;
+	fds[1] = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+	if (fds[1] < 0)
+		goto fail;
+	close(l);
+	return 0;
+fail:
+	close(l);
+	if (fds[0] >= 0)
+		close(fds[0]);
+	fds[0] = -1;
+	return -1;
+}
+
+int hs_ktls_probe(void)
+{
+	static const struct {
+		uint16_t suite;
+		int bit;
+	} suites[] = {
+		{ HS_TLS_AES_128_GCM_SHA256, HS_KTLS_AES_GCM_128 },
+		{ HS_TLS_AES_256_GCM_SHA384, HS_KTLS_AES_GCM_256 },
+		{ HS_TLS_CHACHA20_POLY1305_SHA256, HS_KTLS_CHACHA20 },
+	};
+	uint8_t secret[48] = { 0 };	/* a dummy key: nothing is sent */
+	unsigned int i;
+	int mask = 0;
+
+	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
+		size_t slen = suites[i].suite == HS_TLS_AES_256_GCM_SHA384 ? 48 : 32;
+		union hs_crypto_info ci;
+		size_t len = 0;
+		int fds[2];
+
+		if (loopback_pair(fds))
+			return -1;
+		if (!setsockopt(fds[0], IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls")) &&
+		    !hs_ktls13_info(suites[i].suite, secret, slen, 0, &ci, &len) &&
+		    !setsockopt(fds[0], SOL_TLS, TLS_TX, &ci, (socklen_t)len) &&
+		    !setsockopt(fds[0], SOL_TLS, TLS_RX, &ci, (socklen_t)len))
+			mask |= suites[i].bit;
+		OPENSSL_cleanse(&ci, sizeof(ci));
+		close(fds[0]);
+		close(fds[1]);
+	}
+	return mask;
 }
 
 static int hexval(char c)

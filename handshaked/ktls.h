@@ -51,6 +51,21 @@ int hs_ktls13_info(uint16_t suite, const uint8_t *secret, size_t slen, uint64_t 
 /* Install the receive direction on fd (TCP_ULP "tls" must be set). 0 or -errno. */
 int hs_ktls13_install_rx(int fd, uint16_t suite, const uint8_t *secret, size_t slen);
 
+/* What kTLS carries here (hs_ktls_probe()). */
+#define HS_KTLS_AES_GCM_128	0x1
+#define HS_KTLS_AES_GCM_256	0x2
+#define HS_KTLS_CHACHA20	0x4
+#define HS_KTLS_ALL		0x7
+
+/*
+ * Try kTLS on a loopback connection with each cipher, both directions:
+ * the mask of those the kernel takes (0: kTLS unavailable), or -1 if no
+ * loopback connection could be made. It also loads the kernel's crypto
+ * modules now rather than in the middle of a worker's first handshakes
+ * (setsockopt() waits for them).
+ */
+int hs_ktls_probe(void);
+
 /*
  * From an NSS key log line, the secret of 'label' ("CLIENT_TRAFFIC_SECRET_0"):
  * into out (HS_SECRET_MAX bytes), its length in *outlen. 0, or -1 if the

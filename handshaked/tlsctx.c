@@ -23,17 +23,28 @@
 #include "tlsctx.h"
 
 /*
- * Mozilla's "intermediate" TLS 1.2 list: AEAD only, every one of them a
- * cipher kTLS takes. TLS 1.3: the three suites kTLS takes (no CCM).
+ * Mozilla's "intermediate" TLS 1.2 list, in its order: AEAD only, every one
+ * of them a cipher kTLS takes. TLS 1.3: the three suites kTLS takes (no
+ * CCM). Each with the kTLS cipher it needs.
  */
-#define HS_CIPHERS \
-	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:" \
-	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" \
-	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:" \
-	"DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:" \
-	"DHE-RSA-CHACHA20-POLY1305"
-#define HS_CIPHERSUITES \
-	"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
+static const struct {
+	const char *name;
+	int ktls;
+} tls12_ciphers[] = {
+	{ "ECDHE-ECDSA-AES128-GCM-SHA256", HS_KTLS_AES_GCM_128 },
+	{ "ECDHE-RSA-AES128-GCM-SHA256", HS_KTLS_AES_GCM_128 },
+	{ "ECDHE-ECDSA-AES256-GCM-SHA384", HS_KTLS_AES_GCM_256 },
+	{ "ECDHE-RSA-AES256-GCM-SHA384", HS_KTLS_AES_GCM_256 },
+	{ "ECDHE-ECDSA-CHACHA20-POLY1305", HS_KTLS_CHACHA20 },
+	{ "ECDHE-RSA-CHACHA20-POLY1305", HS_KTLS_CHACHA20 },
+	{ "DHE-RSA-AES128-GCM-SHA256", HS_KTLS_AES_GCM_128 },
+	{ "DHE-RSA-AES256-GCM-SHA384", HS_KTLS_AES_GCM_256 },
+	{ "DHE-RSA-CHACHA20-POLY1305", HS_KTLS_CHACHA20 },
+}, tls13_suites[] = {
+	{ "TLS_AES_128_GCM_SHA256", HS_KTLS_AES_GCM_128 },
+	{ "TLS_AES_256_GCM_SHA384", HS_KTLS_AES_GCM_256 },
+	{ "TLS_CHACHA20_POLY1305_SHA256", HS_KTLS_CHACHA20 },
+};
 
 #define KEY_FILE_MAX	(1 << 20)
 
@@ -210,10 +221,27 @@ static void warn_validity(const char *svc, const char *path, X509 *x)
 		hs_warn("service %s: certificate %s is not valid yet", svc, path);
 }
 
-static SSL_CTX *ctx_new(const char *svc, const struct hs_cert_cfg *c, long lifetime,
-			char *err, size_t errlen)
+void hs_cipher_lists(int ktls_mask, char *ciphers, size_t clen, char *suites, size_t slen)
 {
-	char ssl[512], why[512] = "";
+	size_t i, n;
+
+	if (ktls_mask <= 0)
+		ktls_mask = HS_KTLS_ALL;
+	ciphers[0] = suites[0] = '\0';
+	for (i = 0, n = 0; i < sizeof(tls12_ciphers) / sizeof(tls12_ciphers[0]); i++)
+		if ((tls12_ciphers[i].ktls & ktls_mask) && n < clen)
+			n += (size_t)snprintf(ciphers + n, clen - n, "%s%s", n ? ":" : "",
+					      tls12_ciphers[i].name);
+	for (i = 0, n = 0; i < sizeof(tls13_suites) / sizeof(tls13_suites[0]); i++)
+		if ((tls13_suites[i].ktls & ktls_mask) && n < slen)
+			n += (size_t)snprintf(suites + n, slen - n, "%s%s", n ? ":" : "",
+					      tls13_suites[i].name);
+}
+
+static SSL_CTX *ctx_new(const char *svc, const struct hs_cert_cfg *c, long lifetime,
+			int ktls_mask, char *err, size_t errlen)
+{
+	char ssl[512], why[512] = "", ciphers[512], suites[128];
 	EVP_PKEY *pkey;
 	SSL_CTX *ctx;
 	uint64_t opts;
@@ -224,6 +252,7 @@ static SSL_CTX *ctx_new(const char *svc, const struct hs_cert_cfg *c, long lifet
 		set_err(err, errlen, "service %s: cannot create an SSL context", svc);
 		return NULL;
 	}
+	hs_cipher_lists(ktls_mask, ciphers, sizeof(ciphers), suites, sizeof(suites));
 	opts = SSL_OP_ENABLE_KTLS | SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION |
 	       SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_PRIORITIZE_CHACHA;
 	if (!lifetime)
@@ -231,8 +260,8 @@ static SSL_CTX *ctx_new(const char *svc, const struct hs_cert_cfg *c, long lifet
 	SSL_CTX_set_options(ctx, opts);
 	if (!SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) ||
 	    !SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) ||
-	    !SSL_CTX_set_cipher_list(ctx, HS_CIPHERS) ||
-	    !SSL_CTX_set_ciphersuites(ctx, HS_CIPHERSUITES) ||
+	    !SSL_CTX_set_cipher_list(ctx, ciphers) ||
+	    !SSL_CTX_set_ciphersuites(ctx, suites) ||
 	    !SSL_CTX_set_dh_auto(ctx, 1) ||
 	    !SSL_CTX_set_session_id_context(ctx, (const unsigned char *)svc, (unsigned int)strlen(svc))) {
 		hs_ssl_errors(ssl, sizeof(ssl));
@@ -309,11 +338,11 @@ static int svc_cmp(const void *a, const void *b)
 }
 
 static int cert_build(const char *svc, const struct hs_cert_cfg *cc, long lifetime,
-		      struct hs_cert *c, char *err, size_t errlen)
+		      int ktls_mask, struct hs_cert *c, char *err, size_t errlen)
 {
 	size_t i;
 
-	c->ctx = ctx_new(svc, cc, lifetime, err, errlen);
+	c->ctx = ctx_new(svc, cc, lifetime, ktls_mask, err, errlen);
 	if (!c->ctx)
 		return -1;
 	c->path = strdup(cc->cert);
@@ -333,7 +362,7 @@ nomem:
 }
 
 struct hs_certset *hs_certset_build(const struct hs_config *cfg, long ticket_lifetime,
-				    char *err, size_t errlen)
+				    int ktls_mask, char *err, size_t errlen)
 {
 	struct hs_certset *set;
 	size_t i, j;
@@ -361,7 +390,7 @@ struct hs_certset *hs_certset_build(const struct hs_config *cfg, long ticket_lif
 		}
 		/* every line, so that one run names every broken file */
 		for (j = 0; j < sc->ncerts; j++) {
-			if (cert_build(sc->name, &sc->certs[j], ticket_lifetime,
+			if (cert_build(sc->name, &sc->certs[j], ticket_lifetime, ktls_mask,
 				       &s->certs[s->ncerts], err, errlen)) {
 				failed = 1;
 				SSL_CTX_free(s->certs[s->ncerts].ctx);

@@ -61,10 +61,15 @@ void hs_tls_state_wipe(struct hs_tls_state *st);
 
 /*
  * Build every SSL_CTX of cfg. On failure NULL, with every reason logged
- * and the first one in err. ticket_lifetime 0 disables tickets.
+ * and the first one in err. ticket_lifetime 0 disables tickets. ktls_mask
+ * (HS_KTLS_*, from hs_ktls_probe()) limits the suites offered to those
+ * kTLS carries here; 0 or less: all three families.
  */
 struct hs_certset *hs_certset_build(const struct hs_config *cfg, long ticket_lifetime,
-				    char *err, size_t errlen);
+				    int ktls_mask, char *err, size_t errlen);
+
+/* The TLS 1.2 cipher list and TLS 1.3 suites for ktls_mask, as above. */
+void hs_cipher_lists(int ktls_mask, char *ciphers, size_t clen, char *suites, size_t slen);
 
 /* Make set the current one (the caller's reference passes to it). */
 void hs_certset_publish(struct hs_certset *set);
