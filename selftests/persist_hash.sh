@@ -104,7 +104,6 @@ check_eq "keys on another server than the first time" 0 "$(moved "$T/a" "$T/a2" 
 
 step "s4 in maint: only s4's keys move"
 ctl server set app s4 state maint
-plog_start 80
 check_eq "answered 200 by a server" "$N" "$(pass_keys "$T/h.cfg" "$T/b")"
 check_eq "s4's keys now" 0 "$(share "$T/b" s4)"
 on4=$(share "$T/a" s4)
@@ -115,6 +114,7 @@ check_eq "moved keys that were not on s4" 0 "$(awk '$2 != "s4"' "$T/moved" | gre
 check_eq "every key s4 had moved" "$on4" "$nmoved"
 check_range "moved at most 1/4 + 5 % of the keys" 0 $((N / 4 + TOL)) "$nmoved"
 # what the log says of a key that stayed, and of one that moved
+plog_start 80
 k=$(LC_ALL=C join "$T/a" "$T/b" | awk '$2 == $3 { print $1; exit }')
 rid=c$(date +%s%N)
 cli_curl -o /dev/null -H "X-User: $k" -H 'Connection: close' "http://$LB_IP:80/?rid=$rid"
