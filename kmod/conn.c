@@ -375,12 +375,30 @@ static __printf(2, 3) void decide(struct spl_conn *conn, const char *fmt, ...)
  * a redirect). RCU held. Rules are matched again on each connect attempt
  * (the head is the same, so is the answer); hits count once.
  */
+static struct spl_pool *rule_pool(struct spl_conn *conn, const u8 *head,
+				  u16 *answer, char *location, bool first);
+
 static struct spl_pool *choose_pool(struct spl_conn *conn, u16 *answer,
 				    char *location)
 {
+	return rule_pool(conn, conn->up.buf, answer, location, !conn->ntried);
+}
+
+/* INSPECT: whether the request head at @head belongs elsewhere. RCU held. */
+bool spl_conn_rebind_wanted(struct spl_conn *conn, const u8 *head)
+{
+	u16 answer;
+
+	return rule_pool(conn, head, &answer, NULL, false) != conn->bound_pool ||
+	       answer;
+}
+
+static struct spl_pool *rule_pool(struct spl_conn *conn, const u8 *head,
+				  u16 *answer, char *location, bool first)
+{
 	const struct spl_ruleset *rs = rcu_dereference(conn->svc->rules);
 	struct spl_rule_req rr = {
-		.head = conn->up.buf, .head_len = conn->req.head_len,
+		.head = head, .head_len = conn->req.head_len,
 		.req = &conn->req, .client = &conn->client,
 	};
 	const struct spl_rule *r = NULL;
@@ -394,18 +412,19 @@ static struct spl_pool *choose_pool(struct spl_conn *conn, u16 *answer,
 		}
 	}
 	if (!r) {
-		if (!conn->ntried && rs)
+		if (first && rs)
 			decide(conn, "no rule matched; ");
 		return rcu_dereference(conn->svc->pool);
 	}
-	if (!conn->ntried) {
+	if (first) {
 		atomic64_inc(&((struct spl_rule *)r)->hits);
 		conn->rule = i + 1;
 		decide(conn, "rule %u; ", i + 1);
 	}
 	switch (r->action) {
 	case SPL_RULE_REDIRECT:
-		strscpy(location, r->redirect, SPL_REDIRECT_MAX);
+		if (location)
+			strscpy(location, r->redirect, SPL_REDIRECT_MAX);
 		fallthrough;
 	case SPL_RULE_STATUS:
 		*answer = r->status;
@@ -514,6 +533,7 @@ static void connect_next(struct spl_conn *conn)
 		if (!srv)
 			break;
 		strscpy(conn->srv_name, srv->name, sizeof(conn->srv_name));
+		conn->bound_pool = pool;	/* compared only (INSPECT) */
 		if (conn->ntried)
 			count(conn, SPLICER_CNT_RETRIES, 1);
 		conn->tried[conn->ntried++] = srv;
@@ -798,7 +818,7 @@ static bool splice_wanted(struct spl_conn *conn)
 	u8 mode = conn->pst.mode;
 
 	if (!READ_ONCE(conn->svc->cfg.splice) || conn->splice_tries >= SPL_SPLICE_TRIES ||
-	    conn->error || !conn->requests)
+	    conn->error || !conn->requests || conn->inspect)
 		return false;
 	if (conn->tls) {
 		/* a kTLS leg stays on the relay: the splice cannot carry it */
@@ -866,6 +886,40 @@ static void step_spliced(struct spl_conn *conn)
 	mod_timer(&conn->timer, spl_splice_next(conn, idle_ms));
 }
 
+/*
+ * INSPECT: the next request belongs to another pool (or a rule answers
+ * it) and every response before it is out. Close this server's
+ * connection, put the request head first in the buffer and choose again,
+ * as for the first request.
+ */
+static void rebind(struct spl_conn *conn)
+{
+	struct spl_dir *up = &conn->up;
+	u32 left = up->len - up->fwd;
+
+	close_server(conn, false);
+	release_server(conn);
+	memmove(up->buf, up->buf + up->fwd, left);
+	*up = (struct spl_dir){
+		.buf = up->buf, .cap = up->cap, .len = left,
+		.lim = up->cap - SPL_REWRITE_ROOM,
+	};
+	free_dir(&conn->down);
+	memset(&conn->down, 0, sizeof(conn->down));
+	conn->rebind = false;
+	conn->ntried = 0;
+	conn->timed_out = false;
+	conn->decision[0] = '\0';
+	conn->srv_name[0] = '\0';
+	conn->pool_name[0] = '\0';
+	conn->rule = 0;
+	conn->resp_heads = 0;
+	memset(&conn->pst, 0, sizeof(conn->pst));
+	conn->t_first_head = ktime_get_ns();
+	count(conn, SPLICER_CNT_REBINDS, 1);
+	connect_next(conn);
+}
+
 static void step_relay(struct spl_conn *conn)
 {
 	struct spl_dir *up = &conn->up, *down = &conn->down;
@@ -892,6 +946,12 @@ static void step_relay(struct spl_conn *conn)
 			/* the server stopped reading: its answer may still come */
 			up->dead = true;
 			a = SPL_PUMP_MOVED;
+		}
+		if (conn->rebind && spl_flow_idle(conn) && down->flow == SPL_FLOW_HEAD &&
+		    down->off == down->len && up->off == up->fwd) {
+			count_bytes(conn, up0, down0);
+			rebind(conn);
+			return;
 		}
 		if (!down->bytes && !down->fwd &&
 		    (b == SPL_PUMP_SRC_ERR || down->eof)) {
@@ -1036,6 +1096,7 @@ void spl_conn_start(struct spl_service *svc, struct socket *sock)
 	timer_setup(&conn->timer, spl_conn_timer, 0);
 	conn->csock = sock;
 	conn->sn = svc->sn;
+	conn->inspect = READ_ONCE(svc->cfg.inspect);
 	conn->start_ns = ktime_get_ns();
 	conn->state = SPL_CONN_HEAD;
 	if (READ_ONCE(svc->cfg.tls)) {

@@ -136,6 +136,9 @@ struct spl_conn {
 	u32 resp_heads;			/* final response heads forwarded */
 	u32 rule;			/* the rule that decided, position + 1, or 0 */
 	char *made;			/* a response built for this connection */
+	const struct spl_pool *bound_pool; /* compared only: INSPECT */
+	bool inspect;			/* every request switched on its own */
+	bool rebind;			/* INSPECT: the next request goes elsewhere */
 	u32 made_len;
 
 	struct spl_dir up;		/* client -> server; holds the head */
@@ -147,6 +150,8 @@ void spl_conn_kill(struct spl_conn *conn);
 /* Queue @conn's work (any context; @conn alive). */
 void spl_conn_wake(struct spl_conn *conn);
 void spl_conn_count_request(struct spl_conn *conn);
+/* INSPECT: whether the request head at @head (parsed in conn->req) goes elsewhere. */
+bool spl_conn_rebind_wanted(struct spl_conn *conn, const u8 *head);
 /* Count @v under @cnt for the service, the netns and the module. */
 void spl_conn_count(struct spl_conn *conn, int cnt, s64 v);
 

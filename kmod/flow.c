@@ -27,7 +27,7 @@ static void up_hold(struct spl_conn *conn)
 {
 	struct spl_dir *d = &conn->up;
 
-	d->hold = conn->error ||
+	d->hold = conn->error || conn->rebind ||
 		  (d->flow == SPL_FLOW_HEAD &&
 		   (d->closing || d->upgrading ||
 		    conn->pipe_len == SPL_PIPELINE_MAX));
@@ -166,6 +166,16 @@ static bool frame_body(struct spl_dir *d, bool *bad)
 	return done;
 }
 
+static bool rebind_wanted(struct spl_conn *conn, const u8 *head)
+{
+	bool wanted;
+
+	rcu_read_lock();
+	wanted = spl_conn_rebind_wanted(conn, head);
+	rcu_read_unlock();
+	return wanted;
+}
+
 bool spl_frame_up(struct spl_conn *conn, struct spl_dir *d)
 {
 	const struct spl_service *svc = conn->svc;
@@ -192,7 +202,8 @@ bool spl_frame_up(struct spl_conn *conn, struct spl_dir *d)
 			break;
 		}
 		/* SPL_FLOW_HEAD */
-		if (d->closing || d->upgrading || conn->pipe_len == SPL_PIPELINE_MAX)
+		if (d->closing || d->upgrading || conn->rebind ||
+		    conn->pipe_len == SPL_PIPELINE_MAX)
 			break;
 		avail = d->len - d->fwd;
 		end = spl_http_head_end(d->buf + d->fwd, avail, &d->scan);
@@ -217,6 +228,12 @@ bool spl_frame_up(struct spl_conn *conn, struct spl_dir *d)
 		status = spl_http_parse_request(d->buf + d->fwd, end, &lim, &conn->req);
 		if (status) {
 			request_error(conn, status);
+			break;
+		}
+		if (conn->inspect && conn->requests && rebind_wanted(conn, d->buf + d->fwd)) {
+			/* it goes elsewhere once the responses before it are out */
+			conn->rebind = true;
+			d->scan = 0;	/* found again from its start after the move */
 			break;
 		}
 		if (!forward_request(conn, d, end))

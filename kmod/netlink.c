@@ -72,6 +72,7 @@ static const struct nla_policy spl_svc_policy[SPLICER_SVC_A_MAX + 1] = {
 	[SPLICER_SVC_A_HANDSHAKE_TIMEOUT] = { .type = NLA_U32 },
 	[SPLICER_SVC_A_LOCATION_REWRITE] = NLA_POLICY_MAX(NLA_U8, 1),
 	[SPLICER_SVC_A_RULES] = { .type = NLA_REJECT },
+	[SPLICER_SVC_A_INSPECT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy spl_pool_policy[SPLICER_POOL_A_MAX + 1] = {
@@ -286,6 +287,7 @@ static int fill_service(struct sk_buff *msg, struct spl_service *svc,
 	    nla_put_u8(msg, SPLICER_SVC_A_TLS, svc->cfg.tls) ||
 	    nla_put_u32(msg, SPLICER_SVC_A_HANDSHAKE_TIMEOUT, svc->cfg.handshake_timeout) ||
 	    nla_put_u8(msg, SPLICER_SVC_A_LOCATION_REWRITE, svc->cfg.location_rewrite) ||
+	    nla_put_u8(msg, SPLICER_SVC_A_INSPECT, svc->cfg.inspect) ||
 	    nla_put_u32(msg, SPLICER_SVC_A_RULES, spl_rules_count(svc)) ||
 	    spl_nl_persist_fill(msg, svc) ||
 	    put_counters(msg, SPLICER_SVC_A_STATS, &svc->stats, SPLICER_CNT_MAX))
@@ -382,6 +384,8 @@ static int get_flags(struct nlattr **tb, struct spl_service_cfg *cfg)
 		cfg->tls = nla_get_u8(tb[SPLICER_SVC_A_TLS]);
 	if (tb[SPLICER_SVC_A_LOCATION_REWRITE])
 		cfg->location_rewrite = nla_get_u8(tb[SPLICER_SVC_A_LOCATION_REWRITE]);
+	if (tb[SPLICER_SVC_A_INSPECT])
+		cfg->inspect = nla_get_u8(tb[SPLICER_SVC_A_INSPECT]);
 	return 0;
 }
 
@@ -564,6 +568,7 @@ static int spl_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 	WRITE_ONCE(svc->cfg.splice, cfg.splice);
 	WRITE_ONCE(svc->cfg.handshake_timeout, cfg.handshake_timeout);
 	WRITE_ONCE(svc->cfg.location_rewrite, cfg.location_rewrite);
+	WRITE_ONCE(svc->cfg.inspect, cfg.inspect);
 	if (tb[SPLICER_SVC_A_TLS] && cfg.tls != svc->cfg.tls) {
 		/* existing connections keep what they started with */
 		WRITE_ONCE(svc->cfg.tls, cfg.tls);

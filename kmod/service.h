@@ -57,6 +57,7 @@ struct spl_service_cfg {
 	u32 tls;			/* 1: terminate TLS */
 	u32 handshake_timeout;		/* ms */
 	u32 location_rewrite;		/* 1: Location naming a server -> the service */
+	u32 inspect;			/* 1: every request switched on its own */
 };
 
 /* The parser's limits of a service, read once for one head. */

@@ -403,6 +403,7 @@ enum splicer_cnt {
 	SPLICER_CNT_TLS_HANDSHAKES,	/* TLS handshakes completed */
 	SPLICER_CNT_TLS_FAILED,		/* TLS handshakes failed (daemon status, timeout, no daemon) */
 	SPLICER_CNT_TLS_REFUSED,	/* TLS connections reset: too many handshakes waiting */
+	SPLICER_CNT_REBINDS,		/* INSPECT: requests that moved a connection to another server */
 
 	__SPLICER_CNT_MAX,
 	SPLICER_CNT_MAX = __SPLICER_CNT_MAX - 1
