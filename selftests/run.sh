@@ -21,6 +21,7 @@
 # A selftest exits 0 (pass), 4 (skip) or anything else (fail); its VM is
 # bounded by SPLICER_TEST_TIMEOUT seconds (default 300), or by a line
 # "# vm-timeout: SECONDS" in the test itself. Logs: build/vm/logs/<name>.log.
+# Selftests run SPLICER_JOBS VMs at a time (default: the number of CPUs).
 set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -99,14 +100,23 @@ run_kunit() {
 	fi
 }
 
-# Run one selftests/NAME.sh in its own VM.
-run_selftest() {
+# Run one selftests/NAME.sh in its own VM; its exit status goes to NAME.rc.
+run_vm() {
 	local test=$1 name log rc=0 limit
 	name=$(basename "$test" .sh)
 	log=$LOGS/$name.log
 	limit=$(sed -n 's/^# *vm-timeout: *\([0-9][0-9]*\).*/\1/p' "$test" | head -n 1)
 	"$VM" -q --timeout "${limit:-${SPLICER_TEST_TIMEOUT:-300}}" --log "$log" "$test" \
 		> "$log.runner" 2>&1 || rc=$?
+	echo $rc > "$LOGS/$name.rc"
+}
+
+# Report a test run_vm() ran.
+report_selftest() {
+	local name log rc
+	name=$(basename "$1" .sh)
+	log=$LOGS/$name.log
+	rc=$(cat "$LOGS/$name.rc" 2>/dev/null || echo 126)
 	case $rc in
 	0) report ok "$name" ;;
 	"$EXIT_SKIP") report skip "$name" ;;
@@ -116,6 +126,30 @@ run_selftest() {
 		sed 's/^/# /' "$log.runner"
 		;;
 	esac
+}
+
+run_selftest() {
+	run_vm "$1"
+	report_selftest "$1"
+}
+
+# Every selftest, SPLICER_JOBS VMs at a time (default: one per CPU; each
+# VM is one TCG vCPU). Results are reported in the usual order.
+run_selftests() {
+	local jobs=${SPLICER_JOBS:-$(nproc)} t
+	local -a tests
+	mapfile -t tests < <(list_selftests)
+	for t in "${tests[@]}"; do
+		rm -f "$LOGS/$(basename "$t" .sh).rc"
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+			wait -n || true
+		done
+		run_vm "$t" &
+	done
+	wait
+	for t in "${tests[@]}"; do
+		report_selftest "$t"
+	done
 }
 
 # The libFuzzer harnesses on the host (pure user-space code): one result each.
@@ -185,9 +219,7 @@ main() {
 			if [ -z "${1:-}" ]; then
 				run_ctl_unit
 				run_fuzz ""
-				while read -r t; do
-					run_selftest "$t"
-				done < <(list_selftests)
+				run_selftests
 			fi
 		fi
 	fi
