@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 600 (a bound for loaded hosts; about 60-90 s on an idle one)
 # Cookie insert persistence with a real session application (cartapp.py:
 # carts in each server's own memory) and real users (cartclient.py: a
 # cookie jar, a new connection per request). Three servers, round-robin.

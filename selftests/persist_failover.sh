@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 600 (a bound for loaded hosts; about 60-90 s on an idle one)
 # Cookie persistence when the server a user persists on goes away. Three
 # servers (s1 and s2 in one cartapp.py process, s3 in its own so it can be
 # killed), round-robin; service web (cookie) and service strict (cookie

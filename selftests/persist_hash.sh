@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 600 (a bound for loaded hosts; about 60-90 s on an idle one)
 # Consistent hashing (Maglev) persistence: where distinct keys land, and
 # what moves when a server leaves. Four backends (nginx: python is too slow
 # under TCG for thousands of connections), s1 weight 2, s2..s4 weight 1;

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 600 (a bound for loaded hosts; about 60-90 s on an idle one)
 # Persistence on what the application itself hands out (learn, prefix) and
 # on the client address (source), with the stick tables' commands. The cart
 # application (cartapp.py) keeps carts in each server's own memory; three
