@@ -65,11 +65,12 @@ log_has() { [ "$(log_count)" -ge "$1" ]; }
 # lb_tcp: TCP sockets of the lb namespace other than listeners, one per line
 lb_tcp() { in_lb ss -Htan | grep -v '^LISTEN' || true; }
 
-# conn_state: the state column of the first row of /proc/net/splicer/conns
+# conn_state [SVC]: the state column of SVC's (default web) first row of
+# /proc/net/splicer/conns
 conn_state() { proc_get conns state service="${1:-web}"; }
 
-# conn_is STATE: the first connection's state is STATE
-conn_is() { [ "$(conn_state)" = "$1" ]; }
+# conn_is STATE [SVC]: SVC's (default web) first connection is in STATE
+conn_is() { [ "$(conn_state "${2:-web}")" = "$1" ]; }
 
 # spliced_rows: rows of /proc/net/splicer/conns in state spliced
 spliced_rows() {

@@ -34,12 +34,14 @@
         after N body bytes (and the pause) close with SO_LINGER 0.
         Otherwise it sends until done or an error. Appends one JSON line per
         connection to the result file: "sent", "end" ("done", "reset" for
-        ECONNRESET/EPIPE, "reset-sent", or the error), "peer".
+        ECONNRESET/EPIPE, "reset-sent", or the error), "t_end" (when a reset
+        was sent or the error seen, seconds since the epoch), "peer".
 
 Every client prints one JSON object: "status", "length" (body bytes read),
 "sha256", "x_blob_sha256" (get), "body" (post), "end" ("done", "reset"
 (ECONNRESET), "eof" (EOF before the end), "timeout", "reset-sent" or the
-error), "secs". Exit status 0 when "end" is "done" or "reset-sent".
+error), "t_end" (get: when a reset was sent or the error seen, seconds
+since the epoch), "secs". Exit status 0 when "end" is "done" or "reset-sent".
 """
 
 import argparse
@@ -140,6 +142,7 @@ def cmd_get(a):
                 reset_close(s)
                 s = None
                 out["end"] = "reset-sent"
+                out["t_end"] = time.time()
                 break
             if out["length"] >= want:
                 out["end"] = "done"
@@ -149,6 +152,7 @@ def cmd_get(a):
                 raise EOFError()
     except (OSError, EOFError, ValueError, IndexError, TimeoutError) as e:
         out["end"] = end_of(e)
+        out["t_end"] = time.time()
     if s is not None:
         s.close()
     out["sha256"] = h.hexdigest()
@@ -326,6 +330,7 @@ def serve_one(a, c, peer):
                 reset_close(c)
                 c = None
                 res["end"] = "reset-sent"
+                res["t_end"] = time.time()
                 break
             c.sendall(blk[:n])
             res["sent"] += n
@@ -333,6 +338,7 @@ def serve_one(a, c, peer):
             res["end"] = "done"
     except (OSError, EOFError, ValueError, IndexError, TimeoutError) as e:
         res["end"] = end_of(e)
+        res["t_end"] = time.time()
     if c is not None:
         c.close()
     with open(a.result, "a") as f:
