@@ -38,8 +38,8 @@ int counters_parse(const struct nlattr *nest, struct counters *c)
 
 /*
  * Display order: traffic, failures, generated responses by status code,
- * the decision log, persistence, the packet splice, TLS, then any counter
- * this tool does not know yet, by type.
+ * the decision log, persistence, content switching (inspect), the packet
+ * splice, TLS, then any counter this tool does not know yet, by type.
  * Plain output starts a new line at each group.
  */
 static const struct {
@@ -68,16 +68,17 @@ static const struct {
 	{ SPLICER_CNT_PERSIST_REDISPATCH, 4 },
 	{ SPLICER_CNT_PERSIST_INVALID, 4 },
 	{ SPLICER_CNT_STICK_EVICTIONS, 4 },
-	{ SPLICER_CNT_SPLICED, 5 },
-	{ SPLICER_CNT_SPLICE_BYTES_IN, 5 },
-	{ SPLICER_CNT_SPLICE_BYTES_OUT, 5 },
-	{ SPLICER_CNT_SPLICE_FALLBACK, 5 },
-	{ SPLICER_CNT_TLS_HANDSHAKES, 6 },
-	{ SPLICER_CNT_TLS_FAILED, 6 },
-	{ SPLICER_CNT_TLS_REFUSED, 6 },
+	{ SPLICER_CNT_REBINDS, 5 },
+	{ SPLICER_CNT_SPLICED, 6 },
+	{ SPLICER_CNT_SPLICE_BYTES_IN, 6 },
+	{ SPLICER_CNT_SPLICE_BYTES_OUT, 6 },
+	{ SPLICER_CNT_SPLICE_FALLBACK, 6 },
+	{ SPLICER_CNT_TLS_HANDSHAKES, 7 },
+	{ SPLICER_CNT_TLS_FAILED, 7 },
+	{ SPLICER_CNT_TLS_REFUSED, 7 },
 };
 
-#define GROUP_UNKNOWN 7
+#define GROUP_UNKNOWN 8
 
 size_t counters_order(const struct counters *c, unsigned int *types, int *groups)
 {

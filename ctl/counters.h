@@ -19,7 +19,7 @@ int counters_parse(const struct nlattr *nest, struct counters *c);
 
 /*
  * The present counters of c in display order: traffic, failures, generated
- * responses, the log, persistence, the packet splice, TLS, then counters
+ * responses, the log, persistence, rebinds, the packet splice, TLS, then counters
  * this tool does not know, by type. types[] and groups[] (a number per
  * group, in that order) need COUNTERS_MAX entries. Returns how many.
  */

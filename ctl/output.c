@@ -192,6 +192,7 @@ static const char *const counter_names[] = {
 	[SPLICER_CNT_TLS_HANDSHAKES] = "tls_handshakes",
 	[SPLICER_CNT_TLS_FAILED] = "tls_failed",
 	[SPLICER_CNT_TLS_REFUSED] = "tls_refused",
+	[SPLICER_CNT_REBINDS] = "rebinds",
 };
 
 const char *counter_name(unsigned int type, char *buf, size_t len)

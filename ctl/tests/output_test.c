@@ -133,12 +133,14 @@ static void test_counter_names(void)
 			{ SPLICER_CNT_TLS_HANDSHAKES, "tls_handshakes" },
 			{ SPLICER_CNT_TLS_FAILED, "tls_failed" },
 			{ SPLICER_CNT_TLS_REFUSED, "tls_refused" },
+			{ SPLICER_CNT_REBINDS, "rebinds" },
 		};
 		size_t i;
 
-		CHECK(SPLICER_CNT_SPLICED == 24 && SPLICER_CNT_TLS_REFUSED == 30,
-		      "enum splicer_cnt moved: spliced %u, tls_refused %u",
-		      SPLICER_CNT_SPLICED, SPLICER_CNT_TLS_REFUSED);
+		CHECK(SPLICER_CNT_SPLICED == 24 && SPLICER_CNT_TLS_REFUSED == 30 &&
+		      SPLICER_CNT_REBINDS == 31, "enum splicer_cnt moved: spliced %u, "
+		      "tls_refused %u, rebinds %u", SPLICER_CNT_SPLICED,
+		      SPLICER_CNT_TLS_REFUSED, SPLICER_CNT_REBINDS);
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			CHECK(!strcmp(counter_name(names[i].type, buf, sizeof(buf)),
 				      names[i].name), "counter %u: %s, want %s",

@@ -92,6 +92,7 @@ static void test_full(void)
 	set(&totals, SPLICER_CNT_SPLICE_FALLBACK, 1);
 	set(&totals, SPLICER_CNT_TLS_HANDSHAKES, 5);
 	set(&totals, SPLICER_CNT_TLS_FAILED, 2);
+	set(&totals, SPLICER_CNT_REBINDS, 4);
 
 	strcpy(sv[0].name, "web");
 	SET(&sv[0], SPLICER_SVC_A_STATS);
@@ -165,6 +166,9 @@ static void test_full(void)
 	     "# HELP splicer_stick_evictions_total Stick table entries evicted to make room, all services of the network namespace.\n"
 	     "# TYPE splicer_stick_evictions_total counter\n"
 	     "splicer_stick_evictions_total 0\n"
+	     "# HELP splicer_rebinds_total Requests that moved their keep-alive connection to another server (inspect), all services of the network namespace.\n"
+	     "# TYPE splicer_rebinds_total counter\n"
+	     "splicer_rebinds_total 4\n"
 	     "# HELP splicer_spliced_connections_total Connections joined by the packet splice after binding, all services of the network namespace.\n"
 	     "# TYPE splicer_spliced_connections_total counter\n"
 	     "splicer_spliced_connections_total 3\n"
