@@ -130,10 +130,23 @@ static void attach(struct spl_conn *conn, struct socket *sock,
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
+static bool conn_tls_sk(struct sock *sk)
+{
+	return inet_csk(sk)->icsk_ulp_ops;
+}
+
 static void detach(struct socket *sock, const struct spl_sock_cbs *saved)
 {
 	struct sock *sk = sock->sk;
 
+	/*
+	 * kTLS wrapped our callbacks when the daemon installed it and puts
+	 * them back at its final close, which may come after this module is
+	 * gone (a daemon still holding the descriptor): give it the stock
+	 * ones to put back instead.
+	 */
+	if (conn_tls_sk(sk))
+		spl_handshake_forget_cbs(sk, saved->data_ready, saved->write_space);
 	write_lock_bh(&sk->sk_callback_lock);
 	rcu_assign_sk_user_data(sk, NULL);
 	sk->sk_data_ready = saved->data_ready;
@@ -438,11 +451,10 @@ static void respond(struct spl_conn *conn, int status);
 /* A rule answers: a redirect, or a fixed status. */
 static void answer_rule(struct spl_conn *conn, u16 status, const char *location)
 {
-	conn->made = spl_response_make(status,
-				       status >= 301 && status <= 308 ? location : NULL,
+	/* @location is set (non-empty) by redirect rules only */
+	conn->made = spl_response_make(status, location[0] ? location : NULL,
 				       &conn->made_len);
-	conn->req.reason = status >= 301 && status <= 308 ? "redirected by a rule" :
-							     "answered by a rule";
+	conn->req.reason = location[0] ? "redirected by a rule" : "answered by a rule";
 	respond(conn, conn->made ? status : 503);
 }
 
@@ -484,7 +496,7 @@ static int server_addrlen(const struct sockaddr_storage *ss)
 
 static void connect_next(struct spl_conn *conn)
 {
-	char location[SPL_REDIRECT_MAX];
+	char location[SPL_REDIRECT_MAX] = "";
 	struct spl_service *svc = conn->svc;
 	u16 answer;
 	u32 retries = min_t(u32, READ_ONCE(svc->cfg.retries), SPL_RETRIES_MAX);

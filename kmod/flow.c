@@ -269,7 +269,9 @@ static u32 rewrite_location(struct spl_conn *conn, const struct spl_log_req *e,
 	struct spl_server *srv = conn->srv;
 	int n;
 
-	if (!srv || !e->host[0] || !READ_ONCE(conn->svc->cfg.location_rewrite))
+	/* the log's copy of Host is cut at 63 bytes: a longer one is left alone */
+	if (!srv || !e->host[0] || strlen(e->host) >= sizeof(e->host) - 1 ||
+	    !READ_ONCE(conn->svc->cfg.location_rewrite))
 		return head_len;
 	scnprintf(server, sizeof(server), "%pISpc", &srv->addr);
 	if (srv->addr.ss_family == AF_INET6)

@@ -136,6 +136,26 @@ static void spl_handshake_release_id(struct spl_net *sn, u64 id, int status)
 	spin_unlock_bh(&sn->hs_lock);
 }
 
+void spl_handshake_forget_cbs(struct sock *sk, void (*data_ready)(struct sock *),
+			      void (*write_space)(struct sock *))
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tls_context *ctx;
+
+	lock_sock(sk);
+	if (icsk->icsk_ulp_ops && !strcmp(icsk->icsk_ulp_ops->name, "tls")) {
+		ctx = tls_get_ctx(sk);
+		if (ctx) {
+			write_lock_bh(&sk->sk_callback_lock);
+			ctx->sk_write_space = write_space;
+			if (ctx->rx_conf == TLS_SW)
+				tls_sw_ctx_rx(ctx)->saved_data_ready = data_ready;
+			write_unlock_bh(&sk->sk_callback_lock);
+		}
+	}
+	release_sock(sk);
+}
+
 /* ---- the daemon's side ---- */
 
 int spl_nl_tls_accept(struct sk_buff *skb, struct genl_info *info)

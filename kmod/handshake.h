@@ -46,6 +46,10 @@ int spl_handshake_start(struct spl_conn *conn, const char **why);
  */
 bool spl_handshake_cancel(struct spl_conn *conn, int status, const char *why);
 
+/* kTLS is to restore these callbacks at its close, not ours. */
+void spl_handshake_forget_cbs(struct sock *sk, void (*data_ready)(struct sock *),
+			      void (*write_space)(struct sock *));
+
 /* Whether @sk carries kTLS in both directions. */
 bool spl_handshake_ktls(struct sock *sk);
 

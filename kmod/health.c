@@ -337,6 +337,11 @@ static void health_work(struct work_struct *work)
 
 	t0 = ktime_get_ns();
 	ok = probe(srv, cfg, result);
+	if (READ_ONCE(h->stopping)) {
+		/* cut short by a stop, not the server's doing: not counted */
+		kfree(cfg);
+		return;
+	}
 	spin_lock(&h->lock);
 	h->latency_us = div_u64(ktime_get_ns() - t0, NSEC_PER_USEC);
 	h->checks++;

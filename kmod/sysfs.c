@@ -44,6 +44,14 @@ CNT_ATTR(persist_new, SPLICER_CNT_PERSIST_NEW);
 CNT_ATTR(persist_redispatch, SPLICER_CNT_PERSIST_REDISPATCH);
 CNT_ATTR(persist_invalid, SPLICER_CNT_PERSIST_INVALID);
 CNT_ATTR(stick_evictions, SPLICER_CNT_STICK_EVICTIONS);
+CNT_ATTR(spliced, SPLICER_CNT_SPLICED);
+CNT_ATTR(splice_bytes_in, SPLICER_CNT_SPLICE_BYTES_IN);
+CNT_ATTR(splice_bytes_out, SPLICER_CNT_SPLICE_BYTES_OUT);
+CNT_ATTR(splice_fallback, SPLICER_CNT_SPLICE_FALLBACK);
+CNT_ATTR(tls_handshakes, SPLICER_CNT_TLS_HANDSHAKES);
+CNT_ATTR(tls_failed, SPLICER_CNT_TLS_FAILED);
+CNT_ATTR(tls_refused, SPLICER_CNT_TLS_REFUSED);
+CNT_ATTR(rebinds, SPLICER_CNT_REBINDS);
 
 static ssize_t conns_refused_show(struct kobject *k, struct kobj_attribute *a,
 				  char *buf)
@@ -67,7 +75,10 @@ static struct attribute *spl_attrs[] = {
 	&resp_503_attr.attr, &resp_504_attr.attr, &resp_505_attr.attr,
 	&log_drops_attr.attr, &persist_hits_attr.attr, &persist_new_attr.attr,
 	&persist_redispatch_attr.attr, &persist_invalid_attr.attr,
-	&stick_evictions_attr.attr, &conns_refused_attr.attr, &objects_attr.attr,
+	&stick_evictions_attr.attr, &spliced_attr.attr, &splice_bytes_in_attr.attr,
+	&splice_bytes_out_attr.attr, &splice_fallback_attr.attr,
+	&tls_handshakes_attr.attr, &tls_failed_attr.attr, &tls_refused_attr.attr,
+	&rebinds_attr.attr, &conns_refused_attr.attr, &objects_attr.attr,
 	NULL,
 };
 
