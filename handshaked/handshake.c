@@ -185,8 +185,7 @@ void hs_conn_result(const struct hs_conn *c, uint32_t status, struct hs_result *
 	memset(res, 0, sizeof(*res));
 	res->id = c->id;
 	res->status = status;
-	if (status)
-		return;
+	/* also after a failure, what is known: the kernel keeps it for its log */
 	res->version = c->version[0] ? c->version : NULL;
 	res->cipher = c->cipher[0] ? c->cipher : NULL;
 	res->sni = c->sni[0] ? c->sni : NULL;

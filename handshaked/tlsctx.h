@@ -11,7 +11,8 @@
  *   - session tickets under the process-wide keys of ticket.c, no
  *     server-side session cache;
  *   - the SNI callback switches to the service's certificate for the
- *     name asked for (exact names, then wildcards, else the default).
+ *     name asked for (exact names, then wildcards, else the default; see
+ *     hs_service_pick()).
  *
  * A set is built whole from a configuration (startup, SIGHUP), published
  * with one pointer swap and reference counted: each handshake holds the
@@ -84,9 +85,10 @@ size_t hs_certset_services(const struct hs_certset *set);
 const struct hs_service *hs_certset_service(const struct hs_certset *set, const char *name);
 
 /*
- * The certificate for server name 'host' (NULL: none sent): explicit sni
- * names first (exact, then wildcards), then the names in certificates of
- * lines without sni (exact, then wildcard), else the default.
+ * The certificate for server name 'host' (NULL: none sent): an exact name
+ * first (explicit sni names, then the certificate names of lines without
+ * sni), then a wildcard (the same order), else the default; within each
+ * step the first line wins.
  */
 const struct hs_cert *hs_service_pick(const struct hs_service *svc, const char *host);
 

@@ -21,7 +21,8 @@ struct hs_upcall {
 	bool has_timeout;
 };
 
-/* Its outcome (SPLICER_CMD_TLS_DONE). Strings NULL when unknown. */
+/* Its outcome (SPLICER_CMD_TLS_DONE). Strings NULL when unknown (after a
+ * failure: what was learnt before it, e.g. the SNI). */
 struct hs_result {
 	uint64_t id;
 	uint32_t status;		/* 0, or a positive errno */

@@ -9,9 +9,10 @@
  * the kernel's part: it checks that kTLS is on both directions and echoes
  * what it reads (plaintext: the kernel decrypts) back (the kernel encrypts).
  *
- *   harness -c CONF -l PORT=SERVICE [-l ...] [-t TIMEOUT_MS] [-w N] [-v]
+ *   harness -c CONF -l PORT=SERVICE[:TIMEOUT_MS] [-l ...] [-t TIMEOUT_MS] [-w N] [-v]
  *
- * PORT 0 picks a free port; each listener prints "LISTEN PORT SERVICE".
+ * PORT 0 picks a free port; each listener prints "LISTEN PORT SERVICE
+ * TIMEOUT_MS" (the time left its handshakes get, -t by default).
  * Every outcome prints
  *
  *   DONE id=N service=S status=CODE(NAME) version=V cipher=C sni=H resumed=0|1
@@ -52,6 +53,8 @@
 struct listener {
 	int fd;
 	char service[HS_NAME_MAX];
+	uint32_t timeout_ms;	/* 0: -t's */
+	unsigned int port;
 };
 
 static struct listener listeners[MAX_LISTENERS];
@@ -148,7 +151,7 @@ static int h_accept(void *src, struct hs_upcall *up)
 
 		up->fd = fd;
 		snprintf(up->service, sizeof(up->service), "%s", listeners[i].service);
-		up->timeout_ms = timeout_ms;
+		up->timeout_ms = listeners[i].timeout_ms;
 		up->has_timeout = true;
 		return 0;
 	}
@@ -271,12 +274,18 @@ static int listen_on(const char *spec)
 	socklen_t len = sizeof(sa);
 	struct listener *l;
 	const char *eq = strchr(spec, '=');
+	char *colon;
 	int one = 1;
 
 	if (!eq || nlisteners == MAX_LISTENERS)
 		return -1;
 	l = &listeners[nlisteners];
 	snprintf(l->service, sizeof(l->service), "%s", eq + 1);
+	colon = strchr(l->service, ':');
+	if (colon) {
+		*colon = '\0';
+		l->timeout_ms = (uint32_t)strtoul(colon + 1, NULL, 10);
+	}
 	sa.sin_port = htons((uint16_t)atoi(spec));
 	l->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (l->fd < 0 || setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
@@ -285,8 +294,7 @@ static int listen_on(const char *spec)
 		perror(spec);
 		return -1;
 	}
-	printf("LISTEN %u %s\n", ntohs(sa.sin_port), l->service);
-	fflush(stdout);
+	l->port = ntohs(sa.sin_port);
 	nlisteners++;
 	return 0;
 }
@@ -330,6 +338,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "harness: -c and -l are needed\n");
 		return 2;
 	}
+	for (c = 0; c < nlisteners; c++) {
+		if (!listeners[c].timeout_ms)
+			listeners[c].timeout_ms = timeout_ms;
+		printf("LISTEN %u %s %u\n", listeners[c].port, listeners[c].service,
+		       listeners[c].timeout_ms);
+	}
+	fflush(stdout);
 	status = hs_daemon(&o);
 	pthread_mutex_lock(&lock);
 	for (i = 0; i < nkept; i++)
