@@ -2,6 +2,7 @@
 #
 #   make            kmod/splicer.ko and ctl/splicerctl (installs build deps if missing)
 #   make modules    the module only; make ctl: splicerctl only
+#   make handshaked handshaked/splicer-handshaked, the TLS handshake daemon
 #   make kunit      kunit.ko (out of tree, from Debian's linux-source) and
 #                   kmod/tests/splicer_kunit.ko
 #   make check      KUnit and every selftests/*.sh, each in its own VM;
@@ -10,7 +11,8 @@
 #   make fuzz       the libFuzzer harnesses of selftests/fuzz/ on the host,
 #                   300 s each (FUZZ_SECONDS=N); make check runs them 20 s
 #   make deps       install every package the steps above need
-#   make install    splicer.ko (modules_install + depmod) and splicerctl
+#   make install    splicer.ko (modules_install + depmod), splicerctl and
+#                   splicer-handshaked (with its man page and systemd unit)
 #   make clean
 #
 # KDIR=<kernel build dir> picks the kernel (default: scripts/kver.sh's choice,
@@ -26,15 +28,18 @@ KBUILD_FLAGS = $(if $(C),C=$(C)) $(if $(W),W=$(W))
 DEPS = $(TOP)/scripts/deps.sh
 
 .PHONY: all modules ctl kunit check demo deps clean help install
+.PHONY: handshaked deps-tls
 .PHONY: check-kdir deps-build deps-kunit deps-vm deps-check
 .PHONY: fuzz deps-fuzz
 
-all: modules ctl
+all: modules ctl handshaked
 
 # Packages first, as prerequisites: make expands a recipe (and so KDIR) only
 # once the prerequisites are done.
 deps-build deps-kunit deps-vm deps-fuzz:
 	@$(DEPS) $(@:deps-%=%)
+deps-tls:
+	@$(DEPS) tls
 deps-check:
 	@$(DEPS) build vm kunit fuzz
 
@@ -49,6 +54,9 @@ modules: check-kdir
 
 ctl: deps-build
 	$(MAKE) -C $(TOP)/ctl
+
+handshaked: deps-build deps-tls
+	$(MAKE) -C $(TOP)/handshaked
 
 kunit: check-kdir deps-kunit
 	@$(TOP)/selftests/kunit/build-kunit.sh $(KDIR) >/dev/null
@@ -76,11 +84,13 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
 	depmod -a $(KVER)
 	$(MAKE) -C $(TOP)/ctl install
+	$(MAKE) -C $(TOP)/handshaked install
 
 clean:
 	-test -f "$(KDIR)/Makefile" && $(MAKE) -C $(KDIR) M=$(TOP) clean
 	-test -f "$(KDIR)/Makefile" && $(MAKE) -C $(KDIR) M=$(TOP)/kmod/tests clean
 	-$(MAKE) -C $(TOP)/ctl clean
+	-$(MAKE) -C $(TOP)/handshaked clean
 	rm -rf $(TOP)/build
 
 help:

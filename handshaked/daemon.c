@@ -309,6 +309,8 @@ int hs_daemon(const struct hs_opts *o)
 		goto out;
 	}
 	if (o->check) {
+		if (!o->keep_user && hs_user_lookup(d.user, &uid, &gid))
+			goto out;
 		set = hs_certset_build(&d.cfg, d.lifetime, HS_KTLS_ALL, err, sizeof(err));
 		if (!set)
 			goto out;

@@ -6,10 +6,12 @@
  * may start before the module and survives its reload), TLS_ACCEPT and
  * TLS_DONE as doit requests with extended ACKs.
  *
- * The kernel checks CAP_NET_ADMIN (in the netns's user namespace) of the
- * socket's opener and of the sender on every TLS_ACCEPT and TLS_DONE
- * (GENL_ADMIN_PERM) and on joining the group: the daemon keeps that one
- * capability after it drops root.
+ * The kernel checks CAP_NET_ADMIN on every TLS_ACCEPT and TLS_DONE
+ * (GENL_ADMIN_PERM: netlink_capable(), in the initial user namespace, of
+ * both the socket's opener and the sender) and on joining the group
+ * (GENL_MCAST_CAP_NET_ADMIN: over the namespace): the daemon keeps that one
+ * capability after it drops root. So it cannot run in an unprivileged
+ * user namespace (a rootless container).
  */
 #ifndef HANDSHAKED_NLSRC_H
 #define HANDSHAKED_NLSRC_H

@@ -6,10 +6,10 @@
  * certificates and keys, netlink sockets, `modprobe tls`), then becomes
  * the configured user (its groups too: initgroups) and keeps exactly one
  * capability, CAP_NET_ADMIN, in its permitted and effective sets: the
- * kernel checks it on every TLS_ACCEPT and TLS_DONE (GENL_ADMIN_PERM,
- * against the network namespace's user namespace) and on joining the tls
- * group. The bounding set is cut to CAP_NET_ADMIN too, no_new_privs is set
- * and the process is not dumpable (no core file with keys in it).
+ * kernel checks it on every TLS_ACCEPT and TLS_DONE (GENL_ADMIN_PERM, in
+ * the initial user namespace) and on joining the tls group. The bounding
+ * set is cut to CAP_NET_ADMIN too, no_new_privs is set and the process is
+ * not dumpable (no core file with keys in it).
  */
 #ifndef HANDSHAKED_PRIVS_H
 #define HANDSHAKED_PRIVS_H

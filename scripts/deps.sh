@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages one step of the build or test needs, when missing.
 #
-#   scripts/deps.sh SET...      SET: build | vm | kunit | fuzz | bench | all
+#   scripts/deps.sh SET...      SET: build | vm | kunit | fuzz | bench | tls | all
 #
 # Quiet when everything is present. Otherwise says what it installs, runs
 # `apt-get update` once and installs the missing packages. Needs root (CI runs
@@ -19,11 +19,14 @@ pkgs_kunit=(linux-source-6.1 xz-utils)
 # selftests/fuzz: clang with libFuzzer and the sanitizer runtimes, and
 # llvm-symbolizer for readable reports.
 pkgs_fuzz=(clang-14 libclang-rt-14-dev llvm-14 python3)
+# handshaked/: OpenSSL and libcap to build splicer-handshaked; openssl
+# and python3 for its tests (certificates, clients).
+pkgs_tls=(libssl-dev libcap-dev openssl python3)
 # bench/: the systems splicer is compared with, the backend and the client.
 pkgs_bench=(haproxy nginx-light wrk curl python3 iproute2 procps jq)
 
 usage() {
-	echo "usage: $0 build|vm|kunit|fuzz|bench|all ..." >&2
+	echo "usage: $0 build|vm|kunit|fuzz|bench|tls|all ..." >&2
 	exit 2
 }
 
@@ -37,7 +40,8 @@ set_packages() {
 		kunit) printf '%s\n' "${pkgs_kunit[@]}" ;;
 		fuzz) printf '%s\n' "${pkgs_fuzz[@]}" ;;
 		bench) printf '%s\n' "${pkgs_bench[@]}" ;;
-		all) set_packages build vm kunit fuzz bench ;;
+		tls) printf '%s\n' "${pkgs_tls[@]}" ;;
+		all) set_packages build vm kunit fuzz bench tls ;;
 		*) usage ;;
 		esac
 	done

@@ -218,6 +218,7 @@ main() {
 			run_kunit "$only"
 			if [ -z "${1:-}" ]; then
 				run_ctl_unit
+				make -s -C "$TOP/handshaked" check > "$LOGS/handshaked.log" 2>&1 && report ok handshaked || { report fail handshaked; show_log "$LOGS/handshaked.log"; }
 				run_fuzz ""
 				run_selftests
 			fi

@@ -110,15 +110,18 @@ wait_done() {	# N: until N DONE lines since the mark (60 s at most)
 	return 1
 }
 # expect_done WHAT N PATTERN...: N new DONE lines, each matching every PATTERN
+# (no process substitution: the VM has no /dev/fd)
 expect_done() {
-	local what=$1 n=$2 p line good=1
+	local what=$1 n=$2 p line good=1 seen=0
 	shift 2
 	if ! wait_done "$n"; then
 		bad "$what: $(new_done | wc -l) DONE line(s), want $n"
 		tail -5 "$err" | sed 's/^/     | /'
 		return
 	fi
+	new_done | head -n "$n" > "$work/done.tmp"
 	while read -r line; do
+		seen=$((seen + 1))
 		for p in "$@"; do
 			if ! grep -Eq -- "$p" <<<"$line"; then
 				good=0
@@ -126,7 +129,8 @@ expect_done() {
 				echo "     | $line"
 			fi
 		done
-	done < <(new_done | head -n "$n")
+	done < "$work/done.tmp"
+	[ "$seen" = "$n" ] || { good=0; bad "$what: read $seen DONE line(s), want $n"; }
 	[ $good = 1 ] && ok "$what: DONE ~ $*"
 }
 # client output checks
