@@ -107,8 +107,8 @@ expect "$err" '^splicerctl: server add "nope" "s1": .*POOL.*: No such file or di
 run 1 server add app s1 198.18.1.9:80
 expect "$err" 'File exists'
 run 0 server show
-expect "$out" '^server app s1 198.18.1.2:8080 weight 10 maxconn 100 state up$'
-expect "$out" '^server app s2 \[2001:db8::2\]:80 weight 1 maxconn unlimited state drain$'
+expect "$out" '^server app s1 198.18.1.2:8080 weight 10 maxconn 100 state up( health unchecked)?$'
+expect "$out" '^server app s2 \[2001:db8::2\]:80 weight 1 maxconn unlimited state drain( health unchecked)?$'
 expect "$out" '^server api a1 '
 run 0 server show app
 [ "$(wc -l <"$out")" = 2 ] && ok "  two servers in app" || bad "  two servers in app"
@@ -142,11 +142,11 @@ expect "$err" 'File exists'
 run 1 service add web2 listen 198.18.0.1:8082 pool nope
 expect "$err" '^splicerctl: service add "web2": .*POOL.*: No such file or directory$'
 run 0 service show
-expect "$out" '^service web listen 198.18.0.1:8080 pool app head-max 32768 max-line 4096 max-headers 64 header-timeout 5s connect-timeout 1500ms server-timeout 2m idle-timeout 30s retries 2$'
+expect "$out" '^service web listen 198.18.0.1:8080 pool app head-max 32768 max-line 4096 max-headers 64 header-timeout 5s connect-timeout 1500ms server-timeout 2m idle-timeout 30s retries 2 splice off tls off handshake-timeout 10s location-rewrite on( inspect off)? rules 0$'
 expect "$out" '^service web6 listen \[2001:db8::1\]:8080 pool api '
 run 0 service set web pool api retries 0
 run 0 service show web
-expect "$out" 'pool api .*retries 0$'
+expect "$out" 'pool api .*retries 0 splice off'
 run 0 -j service show web
 json
 py_is "$(keys name family addr port pool head_max max_line max_headers header_timeout connect_timeout server_timeout idle_timeout retries)" \
@@ -214,6 +214,161 @@ py_is 'sorted({type(v).__name__ for v in d["stats"].values()})' '["int"]'
 python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1]))["stats"]["conns"] < 1)' "$out" &&
 	ok "  a connection was counted" || bad "  a connection was counted"
 
+# ---- service switches
+run 0 service show web
+expect "$out" ' splice off tls off handshake-timeout 10s location-rewrite on( inspect off)? rules 0$'
+run 0 service set web splice on location-rewrite off handshake-timeout 5s
+run 0 service show web
+expect "$out" ' splice on tls off handshake-timeout 5s location-rewrite off( inspect off)? rules 0$'
+run 0 -j service show web
+json
+py_is "$(keys splice tls handshake_timeout location_rewrite rules)" \
+	'{"splice":true,"tls":false,"handshake_timeout":5000,"location_rewrite":false,"rules":0}'
+run 1 service set web handshake-timeout 50
+expect "$err" '^splicerctl: service set "web": HANDSHAKE_TIMEOUT: out of range 100 ms - 1 h: Numerical result out of range$'
+run 2 service set web splice yes
+expect "$err" 'splice "yes": expected on or off'
+run 0 service set web splice off location-rewrite on handshake-timeout 10s
+run 0 service show web
+expect "$out" ' splice off tls off handshake-timeout 10s location-rewrite on( inspect off)? rules 0$'
+
+# ---- content rules (web's pool is api; the rules send some requests to app)
+run 0 rule show web
+[ ! -s "$out" ] && ok "  no rules yet" || bad "  no rules yet"
+run 0 rule add web host api.example.com pool app
+run 0 rule add web path /old redirect https://www.example.com/new status 301
+run 0 rule add web src 198.18.0.0/16 method DELETE status 403
+run 0 rule add web at 0 host '*.example.org' prefix /static/ pool app
+run 0 rule add web header X-Canary value on pool app
+run 1 rule add nope host a pool app
+expect "$err" '^splicerctl: rule add "nope": SERVICE: no such service: No such file or directory$'
+run 1 rule add web host a pool nope
+expect "$err" '^splicerctl: rule add "web": POOL: no such pool: No such file or directory$'
+run 1 rule del web 9
+expect "$err" '^splicerctl: rule del "web" 9: POSITION: no rule there: No such file or directory$'
+run 1 rule show nope
+expect "$err" 'SERVICE: no such service'
+run 2 rule add web pool app
+expect "$err" 'a rule needs a match'
+run 0 rule show web
+expect "$out" '^POS +MATCH +ACTION +HITS$'
+expect "$out" '^0 +host \*\.example\.org prefix /static/ +pool app +0$'
+expect "$out" '^1 +host api\.example\.com +pool app +0$'
+expect "$out" '^2 +path /old +redirect https://www\.example\.com/new status 301 +0$'
+expect "$out" '^3 +method DELETE src 198\.18\.0\.0/16 +status 403 +0$'
+expect "$out" '^4 +header X-Canary value on +pool app +0$'
+run 0 service show web
+expect "$out" ' rules 5$'
+run 0 -j rule show web
+json
+py_is 'd[2]' '{"position":2,"path":"/old","action":"redirect","redirect":"https://www.example.com/new","status":301,"hits":0}'
+py_is 'd[3]' '{"position":3,"method":"DELETE","src":"198.18.0.0/16","src_family":"inet","src_addr":"198.18.0.0","src_prefix":16,"action":"status","status":403,"hits":0}'
+py_is '[x["position"] for x in d]' '[0,1,2,3,4]'
+# A pool a rule names is in use.
+run 1 pool del app
+expect "$err" 'in use'
+
+# Requests: the rules answer (no server needed) or choose the pool, and
+# the log names the rule by its position.
+timeout 150 "$ctl" -n "$ns" log service web count 6 >/tmp/rlog.out 2>"$err" &
+rlogpid=$!
+timeout 150 "$ctl" -n "$ns" -j log service web count 6 >/tmp/rlog.json 2>>"$err" &
+rjlogpid=$!
+sleep 4
+c() { ip netns exec "$ns" curl -s -m 10 -o /dev/null "$@"; }
+got=$(c -w '%{http_code} %{redirect_url}' http://198.18.0.1:8080/old)
+[ "$got" = "301 https://www.example.com/new" ] && ok "  /old: $got" || bad "  /old: $got"
+got=$(c -w '%{http_code}' -X DELETE http://198.18.0.1:8080/x)
+[ "$got" = 403 ] && ok "  DELETE: 403" || bad "  DELETE: $got"
+got=$(c -w '%{http_code}' -H 'Host: api.example.com' http://198.18.0.1:8080/)
+[ "$got" -ge 500 ] && ok "  api.example.com to app, no server there: $got" ||
+	bad "  api.example.com: $got"
+wait $rlogpid && ok "log count 6 ended by itself" || {
+	cp /tmp/rlog.out "$out"; "$ctl" -n "$ns" -j stats >>"$out" 2>&1; bad "log count 6"; }
+wait $rjlogpid
+cp /tmp/rlog.out "$out"
+# (a request a rule answers is logged without its method and target)
+expect /tmp/rlog.out '^[0-9-]+T[0-9:.]+Z request service web .* rule 2 decision "[^"]*" status 301 generated reason '
+expect /tmp/rlog.out '^[0-9-]+T[0-9:.]+Z request service web .* rule 3 decision "[^"]*" status 403 generated reason '
+expect /tmp/rlog.out ' host api\.example\.com (server app s[12]|pool app) rule 1 '
+if python3 -c 'import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+reqs = {r["rule"]: r for r in recs if r["kind"] == "request"}
+assert reqs[2]["status"] == 301 and reqs[2]["generated"], reqs
+assert reqs[3]["status"] == 403 and reqs[3]["generated"], reqs
+assert reqs[1]["pool"] == "app" and reqs[1]["target"] == "/", reqs
+assert all(r["rule"] in (1, 2, 3) for r in recs), recs
+' /tmp/rlog.json 2>>"$err"; then ok "  log -j: rule"; else cp /tmp/rlog.json "$out"; bad "  log -j: rule"; fi
+run 0 -j rule show web
+py_is '[x["hits"] for x in d]' '[0,1,1,1,0]'
+run 0 rule del web 0
+run 0 rule del web 3
+run 0 rule show web
+expect "$out" '^0 +host api\.example\.com +pool app +1$'
+[ "$(grep -c '^[0-9]' "$out")" = 3 ] && ok "  three rules left" || bad "  three rules left"
+run 0 rule add web at 1 header X-Env value 'stage one' pool app
+run 0 rule show web
+expect "$out" '^1 +header X-Env value "stage one" +pool app +0$'
+run 0 dump
+expect "$out" '^# rule add web: rule 1: the value "stage one" has a blank'
+expect "$err" 'rule 1 not dumped'
+run 0 rule del web 1
+
+# ---- the packet splice, with a server of our own
+ip netns exec "$ns" python3 -m http.server --bind 198.18.0.1 9000 --directory /tmp \
+	>/dev/null 2>&1 &
+httpd=$!
+run 0 pool add be
+run 0 server add be b1 198.18.0.1:9000
+run 0 service add sp listen 198.18.0.1:8090 pool be splice on
+sleep 2
+timeout 120 "$ctl" -n "$ns" log service sp count 2 >/tmp/slog.out 2>"$err" &
+slogpid=$!
+sleep 4
+got=$(c -w '%{http_code}' http://198.18.0.1:8090/)
+[ "$got" = 200 ] && ok "  through the splice-on service: 200" || bad "  splice-on service: $got"
+wait $slogpid
+cp /tmp/slog.out "$out"
+expect /tmp/slog.out ' conn service sp .* splice (spliced|"[^"]+"|[a-z]+)'
+run 0 -j service show sp
+py_is 'd["splice"]' 'true'
+py_is 'd["stats"]["spliced"] + d["stats"]["splice_fallback"] >= 0' 'true'
+py_is 'sorted(k for k in d["stats"] if k.startswith(("splice", "tls")))' \
+	'["splice_bytes_in","splice_bytes_out","splice_fallback","spliced","tls_failed","tls_handshakes","tls_refused"]'
+run 0 -s service show sp
+expect "$out" '^    spliced [0-9]+ splice_bytes_in [0-9]+ splice_bytes_out [0-9]+ splice_fallback [0-9]+$'
+expect "$out" '^    tls_handshakes [0-9]+ tls_failed [0-9]+ tls_refused [0-9]+$'
+run 0 stats prometheus
+expect "$out" '^splicer_service_spliced_connections_total\{netns="[^"]+",service="sp"\} [0-9]+$'
+expect "$out" '^# TYPE splicer_tls_handshake_failures_total counter$'
+
+# ---- TLS without a handshake daemon: the connection fails, counted
+run 0 service add tl listen 198.18.0.1:8443 pool be tls on handshake-timeout 2s
+run 0 service show tl
+expect "$out" ' tls on handshake-timeout 2s '
+timeout 120 "$ctl" -n "$ns" log service tl count 1 >/tmp/tlog.out 2>"$err" &
+tlogpid=$!
+sleep 4
+ip netns exec "$ns" python3 -c 'import socket
+s = socket.create_connection(("198.18.0.1", 8443), timeout=5)
+s.sendall(b"\x16\x03\x01\x00\x05hello")
+s.settimeout(5)
+try:
+    while s.recv(1000):
+        pass
+except Exception:
+    pass' >/dev/null 2>&1
+wait $tlogpid
+cp /tmp/tlog.out "$out"
+expect /tmp/tlog.out ' conn service tl .* tls '
+run 0 -j service show tl
+py_is 'd["stats"]["tls_failed"] >= 1' 'true'
+run 0 service del tl
+run 0 service del sp
+kill $httpd 2>/dev/null; wait $httpd 2>/dev/null
+run 0 server del be b1
+run 0 pool del be
+
 # ---- ip netns exec, isolation
 ip netns exec "$ns" "$ctl" pool show app >"$out" 2>"$err" && grep -q '^pool app' "$out" &&
 	ok "ip netns exec" || bad "ip netns exec"
@@ -259,14 +414,20 @@ run 0 dump
 cp "$out" /tmp/config
 expect /tmp/config '^pool add app balance roundrobin$'
 expect /tmp/config '^server add app s2 \[2001:db8::2\]:80 weight 1 maxconn unlimited state drain$'
-expect /tmp/config '^service add web listen 198.18.0.1:8080 pool api head-max 32768 max-line 4096 max-headers 64 header-timeout 5s connect-timeout 1500ms server-timeout 2m idle-timeout 30s retries 0$'
+expect /tmp/config '^service add web listen 198.18.0.1:8080 pool api head-max 32768 max-line 4096 max-headers 64 header-timeout 5s connect-timeout 1500ms server-timeout 2m idle-timeout 30s retries 0 splice off tls off handshake-timeout 10s location-rewrite on( inspect off)?$'
+expect /tmp/config '^rule add web host api\.example\.com pool app$'
+[ "$(grep -A3 '^service add web ' /tmp/config | grep -c '^rule add web ')" = 3 ] &&
+	ok "  the three rules of web follow it" || bad "  the three rules of web follow it"
+expect /tmp/config '^rule add web src 198\.18\.0\.0/16 method DELETE status 403$|^rule add web method DELETE src 198\.18\.0\.0/16 status 403$'
 "$ctl" -n "$ns2" apply -f /tmp/config >"$out" 2>"$err" && ok "apply -f" || bad "apply -f"
 "$ctl" -n "$ns2" dump >/tmp/config2 2>"$err"
 cmp -s /tmp/config /tmp/config2 && ok "  dump of the copy is identical" || bad "  dump of the copy differs"
 run 0 -j dump
 json
-py_is 'sorted(d)' '["pools","servers","services"]'
+py_is 'sorted(d)' '["pools","rules","servers","services"]'
 py_is 'any("stats" in x for x in d["servers"])' 'false'
+py_is '[(x["service"], x["position"]) for x in d["rules"]]' '[["web",0],["web",1],["web",2]]'
+py_is 'any("hits" in x for x in d["rules"])' 'false'
 ip netns del "$ns2"
 
 # ---- dumps racing with changes
@@ -282,9 +443,9 @@ run 0 -b /tmp/add.batch
 total=$((nb + 2))
 [ "$("$ctl" -n "$ns" server show app | wc -l)" = $total ] && ok "$total servers" || bad "$total servers"
 run 0 server show app s1
-s1_line=$(sed 's/^server app s1 //' "$out")
+s1_line=$(sed 's/^server app s1 //; s/ health [a-z]*$//' "$out")
 run 0 server show app s2
-s2_line=$(sed 's/^server app s2 //' "$out")
+s2_line=$(sed 's/^server app s2 //; s/ health [a-z]*$//' "$out")
 for r in $(seq 1 20); do
 	echo "server del app s1"; echo "server add app s1 $s1_line"
 	echo "server del app s2"; echo "server add app s2 $s2_line"
