@@ -146,7 +146,7 @@ static void test_conn(void)
 	nla_put_string(m, SPLICER_LOG_A_SERVER, "s1");
 	nla_put_string(m, SPLICER_LOG_A_END, "client closed");
 	nla_put_string(m, SPLICER_LOG_A_SPLICE, "spliced");
-	nla_put_string(m, SPLICER_LOG_A_TLS, "TLSv1.3 TLS_AES_128_GCM_SHA256 sni www.example.com");
+	nla_put_string(m, SPLICER_LOG_A_TLS, "TLSv1.3 TLS_AES_128_GCM_SHA256 sni=www.example.com");
 	nla_put_u32(m, SPLICER_LOG_A_T_TOTAL, 1500);
 	nla_put_u64(m, SPLICER_LOG_A_BYTES_IN, 100);
 	nla_put_u64(m, SPLICER_LOG_A_BYTES_OUT, 2000);
@@ -154,14 +154,14 @@ static void test_conn(void)
 	same("conn text", text,
 	     "2026-03-01T10:00:00.123456Z conn service web conn 42 client 198.18.0.9:40000 "
 	     "requests 1 server app s1 end \"client closed\" splice spliced tls "
-	     "\"TLSv1.3 TLS_AES_128_GCM_SHA256 sni www.example.com\" t_total 1.5ms "
+	     "\"TLSv1.3 TLS_AES_128_GCM_SHA256 sni=www.example.com\" t_total 1.5ms "
 	     "bytes_in 100 bytes_out 2000\n");
 	same("conn json", json,
 	     "{\"kind\":\"conn\",\"client_family\":\"inet\",\"client_addr\":\"198.18.0.9\","
 	     "\"client_port\":40000,\"generated\":false,\"time\":1772359200123456789,"
 	     "\"conn_id\":42,\"service\":\"web\",\"pool\":\"app\",\"server\":\"s1\","
 	     "\"request_no\":1,\"end\":\"client closed\",\"splice\":\"spliced\","
-	     "\"tls\":\"TLSv1.3 TLS_AES_128_GCM_SHA256 sni www.example.com\",\"t_total\":1500,"
+	     "\"tls\":\"TLSv1.3 TLS_AES_128_GCM_SHA256 sni=www.example.com\",\"t_total\":1500,"
 	     "\"bytes_in\":100,\"bytes_out\":2000}\n");
 	free(text);
 	free(json);
@@ -170,12 +170,12 @@ static void test_conn(void)
 	start(SPLICER_LOG_CONN);
 	nla_put_string(m, SPLICER_LOG_A_END, "handshake failed");
 	nla_put_string(m, SPLICER_LOG_A_SPLICE, "relayed: peer \"sack\" off");
-	nla_put_string(m, SPLICER_LOG_A_TLS, "failed: timed out");
+	nla_put_string(m, SPLICER_LOG_A_TLS, "handshake failed (timed out)");
 	finish(&r, &text, &json);
 	CHECK(strstr(text, " end \"handshake failed\" splice \"relayed: peer \\\"sack\\\" off\" "
-		     "tls \"failed: timed out\"\n") != NULL, "relayed text: %s", text);
+		     "tls \"handshake failed (timed out)\"\n") != NULL, "relayed text: %s", text);
 	CHECK(strstr(json, "\"splice\":\"relayed: peer \\\"sack\\\" off\","
-		     "\"tls\":\"failed: timed out\"}") != NULL, "relayed json: %s", json);
+		     "\"tls\":\"handshake failed (timed out)\"}") != NULL, "relayed json: %s", json);
 	free(text);
 	free(json);
 
