@@ -432,7 +432,7 @@ static struct spl_pool *rule_pool(struct spl_conn *conn, const u8 *head,
 	if (first) {
 		atomic64_inc(&((struct spl_rule *)r)->hits);
 		conn->rule = i + 1;
-		decide(conn, "rule %u; ", i + 1);
+		decide(conn, "rule %u; ", i);	/* its position, as rule show says */
 	}
 	switch (r->action) {
 	case SPL_RULE_REDIRECT:

@@ -766,7 +766,7 @@ static int spl_nl_pool_del(struct sk_buff *skb, struct genl_info *info)
 	err = -EBUSY;
 	if (pool->users) {
 		reject(info->extack, tb[SPLICER_POOL_A_NAME],
-		       SPL_MSG("NAME: the pool is in use by a service"));
+		       SPL_MSG("NAME: the pool is in use by a service or a rule"));
 		goto out;
 	}
 	list_del_rcu(&pool->node);
