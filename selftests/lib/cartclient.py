@@ -14,9 +14,9 @@ Each user makes N add-to-cart requests (GET and POST alternately,
 /cart/add?item=TAGk, k counting on from what the jar says was added
 before), then --reads (default 1) GET /cart; every target also carries a
 random request id, "rid=<12 hex>" (the application ignores it; a test
-finds the request's log records by it); a new TCP connection each (--keepalive: one
-connection, opened again only if the other side closed it), from --source
-if given. With --users, the users take turns request by request (user 1's
+finds the request's log records by it); a new TCP connection each
+(--keepalive: one connection, opened again only if the other side closed
+it), from --source if given. With --users, the users take turns request by request (user 1's
 first, user 2's first, ..., user 1's second, ...), so their connections
 interleave as real users' would; user i's jar is DIR/u<i>.json and its
 items are named u<i>-k unless --item says otherwise.
@@ -37,10 +37,12 @@ the jar as it was: nothing received is kept (Set-Cookie, url_session,
 items) and the jar file is not written back.
 
 The jar file (JSON) holds "cookies" (name -> value), "attrs" (name -> the
-attributes of the Set-Cookie that set it), "url_session", "items" (every
-item this user added so far, in order), "server" (the last that answered)
-and "source"; it is read before and written after the run, so a test can
-continue the same user later, from another address.
+attributes of the Set-Cookie that set it), "url_session", "items" (what
+the cart should hold: every item this user added since the application
+last gave it a new session, in order), "lost" (items added before that),
+"server" (the last that answered) and "source"; it is read before and
+written after the run, so a test can continue the same user later, from
+another address.
 
 Output: one JSON object. For a single user:
   ok          every response was 200 with the application's JSON
@@ -49,7 +51,7 @@ Output: one JSON object. For a single user:
   server      the one server that answered every request, else null
   sticky      every request reached the same server
   items       the cart as the last GET /cart returned it
-  expected    every item this user ever added (the jar's and this run's)
+  expected    what the cart should hold (the jar's "items" after the run)
   intact      items == expected
   session     the application's final session id; sessions: every id seen
   new_sessions        responses that opened a new application session
