@@ -20,7 +20,8 @@
  *
  * fdclosed: the daemon's descriptor no longer refers to the socket when
  * DONE comes; flags: the open file's flags are what they were. At exit
- * (SIGTERM) "SUMMARY accepted=N done=N missing=N duplicate=N".
+ * (SIGTERM; connections still echoing get 10 s to end) "SUMMARY
+ * accepted=N done=N missing=N duplicate=N".
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -72,6 +73,7 @@ struct kept {
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static int echoing;	/* echo threads running (the "kernel's" connections) */
 static struct kept *kept;
 static size_t nkept, capkept;
 static unsigned long duplicates;
@@ -179,6 +181,9 @@ static void *echo(void *arg)
 	}
 out:
 	close(fd);
+	pthread_mutex_lock(&lock);
+	echoing--;
+	pthread_mutex_unlock(&lock);
 	return NULL;
 }
 
@@ -235,10 +240,16 @@ static int h_done(void *src, const struct hs_result *res)
 	if (!res->status && tx && rx) {
 		pthread_t t;
 
+		pthread_mutex_lock(&lock);
+		echoing++;
+		pthread_mutex_unlock(&lock);
 		if (pthread_create(&t, NULL, echo, (void *)(intptr_t)k.fd) == 0) {
 			pthread_detach(t);
 			return 0;
 		}
+		pthread_mutex_lock(&lock);
+		echoing--;
+		pthread_mutex_unlock(&lock);
 	}
 	close(k.fd);
 	return 0;
@@ -346,6 +357,17 @@ int main(int argc, char **argv)
 	}
 	fflush(stdout);
 	status = hs_daemon(&o);
+	/* the daemon is gone, the connections are not: let them finish (10 s) */
+	for (c = 0; c < 1000; c++) {
+		int n;
+
+		pthread_mutex_lock(&lock);
+		n = echoing;
+		pthread_mutex_unlock(&lock);
+		if (!n)
+			break;
+		usleep(10000);
+	}
 	pthread_mutex_lock(&lock);
 	for (i = 0; i < nkept; i++)
 		missing += kept[i].dones == 0;

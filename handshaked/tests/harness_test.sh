@@ -78,6 +78,7 @@ service web cert special.pem key special.key sni special.example *.special.examp
 EOF
 
 start() {	# [extra harness args]
+	[ -e "$err" ] && cat "$err" >> "$work/harness.all.err"
 	: > "$out"
 	"$harness" -c h.conf -l 0=web -l 0=nosuch -l 0=web:3000 -t 30000 -v "$@" \
 		> "$out" 2> "$err" &
@@ -355,6 +356,15 @@ wait "$hpid"
 hpid=
 wait "$slow"
 expect_out "stop now: one DONE" "$out" "^SUMMARY accepted=1 done=1 missing=0 duplicate=0$"
+
+# a sanitizer build (make CFLAGS=-fsanitize=...) reports here
+cat "$err" >> "$work/harness.all.err"
+if grep -Eq "AddressSanitizer|LeakSanitizer|runtime error:" "$work/harness.all.err"; then
+	bad "sanitizer reports:"
+	grep -E -A12 "AddressSanitizer|LeakSanitizer|runtime error:" "$work/harness.all.err" | head -60
+else
+	ok "no sanitizer report"
+fi
 
 echo "harness_test: $pass passed, $fail failed, $skipped skipped"
 [ $fail = 0 ]

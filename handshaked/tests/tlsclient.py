@@ -11,8 +11,8 @@ read past its handshake would be missing from the echo.
 
 Prints one line per connection:
   conn N ok=0|1 version=V cipher=C alpn=A resumed=0|1 echo=0|1 cn=NAME error=...
-and exits 0 if every connection got its echo (or, with --expect-fail, if
-every connection failed).
+and exits 0 if every connection got its echo (or, with --expect, an answer
+starting so; with --expect-fail, if every connection failed).
 """
 import argparse
 import re
@@ -113,9 +113,10 @@ class Conn:
             time.sleep(0.05)
             obj.write(payload)
             self._flush(sock, out)
+        want = len(payload) if a.expect is None else len(a.expect)
         got = b""
         deadline = time.time() + a.timeout
-        while len(got) < len(payload) and time.time() < deadline:
+        while len(got) < want and time.time() < deadline:
             try:
                 chunk = obj.read(65536)
                 if not chunk:
@@ -130,10 +131,13 @@ class Conn:
             if not data:
                 break
             inc.write(data)
-        r["echo"] = int(got == payload)
+        if a.expect is None:
+            r["echo"] = int(got == payload)
+        else:
+            r["echo"] = int(got.startswith(a.expect.encode()))
         r["ok"] = 1
         if not r["echo"]:
-            r["error"] = "echo_mismatch:%d/%d_bytes" % (len(got), len(payload))
+            r["error"] = "mismatch:%d/%d_bytes:%r" % (len(got), want, got[:40])
         # TLS 1.3 tickets came with the echo
         self.new_session = obj.session
         try:
@@ -176,6 +180,7 @@ def main():
     p.add_argument("--pause", type=float, default=0.0, help="after the ClientHello")
     p.add_argument("--timeout", type=float, default=20.0)
     p.add_argument("--expect-fail", action="store_true")
+    p.add_argument("--expect", help="the answer starts so (instead of the echo), e.g. 'HTTP/1.1 200'")
     p.add_argument("--raw", action="store_true")
     p.add_argument("--idle", action="store_true")
     p.add_argument("--partial", action="store_true")
