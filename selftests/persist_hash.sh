@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 600 (a bound for loaded hosts; about 60-90 s on an idle one)
+# vm-timeout: 900 (a bound for loaded hosts; about 75 s on an idle one)
 # Consistent hashing (Maglev) persistence: where distinct keys land, and
 # what moves when a server leaves. Four backends (nginx: python is too slow
 # under TCG for thousands of connections), s1 weight 2, s2..s4 weight 1;
@@ -72,7 +72,7 @@ keys_cfg() {
 # several under TCG); OUT gets "KEY SERVER" lines sorted by key; prints how
 # many were answered 200 with an X-Server
 pass_keys() {
-	in_cli timeout 200 curl -s --max-time 30 -K "$1" >"$2.raw" 2>"$2.err"
+	in_cli timeout 500 curl -s --max-time 30 -K "$1" >"$2.raw" 2>"$2.err"
 	awk '$3 == 200 && $2 != "" { print $1, $2 }' "$2.raw" | LC_ALL=C sort >"$2"
 	grep -c . "$2"
 }
