@@ -22,7 +22,7 @@
 #    unparsed: the first carries X-Forwarded-For, the second does not, on the
 #    same server connection;
 #  - /sys/kernel/splicer/objects back to its baseline; rmmod clean.
-# vm-timeout: 420
+# vm-timeout: 600
 . "${SPLICER_TOP:-$(dirname "$0")/..}/selftests/lib.sh"
 . "$SPLICER_TOP/selftests/lib/splice.sh"
 

@@ -14,7 +14,7 @@
 #    by peer" (exit 56); the connection freed 5 to 8 s after the server's
 #    reset, the same log record;
 #  - counters: spliced = 2, no fallback; every connection freed; rmmod clean.
-# vm-timeout: 300
+# vm-timeout: 480
 . "${SPLICER_TOP:-$(dirname "$0")/..}/selftests/lib.sh"
 . "$SPLICER_TOP/selftests/lib/splice.sh"
 

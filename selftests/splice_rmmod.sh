@@ -9,7 +9,7 @@
 #    clients are done within 10 s of the rmmod; the server namespace keeps
 #    no established connection (the servers were reset too);
 #  - the module loads again and relays a request (the hooks are gone).
-# vm-timeout: 300
+# vm-timeout: 480
 . "${SPLICER_TOP:-$(dirname "$0")/..}/selftests/lib.sh"
 . "$SPLICER_TOP/selftests/lib/splice.sh"
 

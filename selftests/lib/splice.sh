@@ -33,16 +33,29 @@ splice_on() {
 	fi
 }
 
-# svc_stats SVC: the service's STATS nest as JSON (counters by uapi name:
-# SPLICED, SPLICE_BYTES_IN, SPLICE_BYTES_OUT, SPLICE_FALLBACK, BYTES_OUT...)
+# svc_stats SVC: the service's counters as JSON, by their uapi names
+# (SPLICED, SPLICE_BYTES_IN, SPLICE_BYTES_OUT, SPLICE_FALLBACK, BYTES_OUT...):
+# from splicerctl -j stats (fast) when it names the splice counters, else
+# from the STATS nest of a raw SERVICE_GET
 svc_stats() {
-	splnl SERVICE_GET "{\"SERVICE\": {\"NAME\": \"$1\"}}" |
-		jq -c '.replies[0].attrs.SERVICE.STATS // {}'
+	local out
+	out=$(ctlq -j stats | jq -c --arg s "$1" \
+		'.services[] | select(.name == $s) | .stats | with_entries(.key |= ascii_upcase)')
+	if [ -z "$out" ] || [ "$(jget "$out" '.SPLICED // "none"')" = none ]; then
+		out=$(splnl SERVICE_GET "{\"SERVICE\": {\"NAME\": \"$1\"}}" |
+			jq -c '.replies[0].attrs.SERVICE.STATS // {}')
+	fi
+	printf '%s\n' "$out"
 }
 
-# net_stats: the netns totals (STATS_GET) as JSON
+# net_stats: the netns totals, as svc_stats
 net_stats() {
-	splnl STATS_GET | jq -c '.replies[0].attrs.STATS // {}'
+	local out
+	out=$(ctlq -j stats | jq -c '.stats | with_entries(.key |= ascii_upcase)')
+	if [ -z "$out" ] || [ "$(jget "$out" '.SPLICED // "none"')" = none ]; then
+		out=$(splnl STATS_GET | jq -c '.replies[0].attrs.STATS // {}')
+	fi
+	printf '%s\n' "$out"
 }
 
 # stat JSON NAME: one counter out of svc_stats/net_stats output (0 if absent)

@@ -21,9 +21,10 @@
         after the first response write F and wait for G before the next
         request. Prints "responses": [{"status", "body"}...] (bodies as
         text), "end".
-    splpeer.py many HOST PORT COUNT [--workers W] [--path /]
-        COUNT requests, a new connection each, Connection: close, W at a
-        time (default 1). Counts the 200 answers whose body is
+    splpeer.py many HOST PORT COUNT [--workers W] [--path /] [--close]
+        COUNT requests, a new connection each, W at a time (default 1);
+        the client closes once it has the response (with --close it also
+        sends Connection: close). Counts the 200 answers whose body is
         "server=X\\n" with X its X-Server header.
     splpeer.py serve ADDR:PORT --result F [--ready F] [--size N]
                    [--pause-at N --paused F --go F] [--reset-at N] [--conns C]
@@ -250,8 +251,8 @@ def cmd_ka(a):
 def cmd_many(a):
     lock = threading.Lock()
     st = {"ok": 0, "next": 0, "errors": [], "nerrors": 0, "statuses": {}}
-    req = ("GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n"
-           % (a.path, a.host)).encode()
+    req = ("GET %s HTTP/1.1\r\nHost: %s\r\n%s\r\n"
+           % (a.path, a.host, "Connection: close\r\n" if a.close else "")).encode()
 
     def one():
         s = socket.socket(family_of(a.host), socket.SOCK_STREAM)
@@ -401,6 +402,7 @@ def main():
     p.add_argument("count", type=int)
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--path", default="/")
+    p.add_argument("--close", action="store_true")
     p.add_argument("--timeout", type=float, default=30)
     p = sub.add_parser("serve")
     p.add_argument("listen")

@@ -4,10 +4,13 @@
 what the splice selftests use to see that an option the receiver did not
 negotiate never reaches it.
 
-    tcpopts.py IFACE --ready FILE
+    tcpopts.py IFACE --ready FILE --stop FILE [--snap DIR]
 
 Captures IPv4 TCP packets on IFACE in both directions ("in": received,
-"out": sent) until SIGTERM, then prints one JSON object:
+"out": sent) until the stop file exists (or SIGTERM), then prints one JSON
+object. With --snap DIR, whenever DIR/req.N appears, it writes DIR/snap.N
+with the same object for the packets since the previous snapshot (a test
+takes one per case without starting python again). The object:
 
     {"in": {"pkts": N, "sack": N, "ts": N, "syn": [{"flags": "SA",
             "kinds": [2, 4, 8, 1, 3], "mss": 1460, "wscale": 7}, ...]},
@@ -25,6 +28,7 @@ import os
 import signal
 import socket
 import sys
+import time
 
 ETH_P_ALL = 0x0003
 ETH_P_IP = 0x0800
@@ -58,12 +62,20 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("iface")
     ap.add_argument("--ready", required=True)
+    ap.add_argument("--stop", required=True)
+    ap.add_argument("--snap")
     a = ap.parse_args()
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
     s.bind((a.iface, 0))
-    res = {d: {"pkts": 0, "sack": 0, "ts": 0, "syn": []} for d in ("in", "out")}
+    s.settimeout(0.2)
+    def fresh():
+        return {d: {"pkts": 0, "sack": 0, "ts": 0, "syn": []} for d in ("in", "out")}
+
+    res = fresh()
     stop = []
+    nsnap = 0
+    last = time.monotonic()
 
     def on_term(*_):
         stop.append(1)
@@ -73,9 +85,21 @@ def main():
     with open(a.ready + ".tmp", "w") as f:
         f.write("%d\n" % os.getpid())
     os.rename(a.ready + ".tmp", a.ready)
-    while not stop:
+    while not stop and not os.path.exists(a.stop):
+        if a.snap and time.monotonic() - last > 0.1:
+            last = time.monotonic()
+            req = os.path.join(a.snap, "req.%d" % (nsnap + 1))
+            if os.path.exists(req):
+                nsnap += 1
+                out = os.path.join(a.snap, "snap.%d" % nsnap)
+                with open(out + ".tmp", "w") as f:
+                    f.write(json.dumps(res, sort_keys=True) + "\n")
+                os.rename(out + ".tmp", out)
+                res = fresh()
         try:
             data, addr = s.recvfrom(256)
+        except socket.timeout:
+            continue
         except OSError:
             break
         if addr[1] != ETH_P_IP or len(data) < 14 + 20:
