@@ -19,7 +19,7 @@
 #    request on it is answered by alt1, or the connection ends cleanly; no
 #    kernel problem (the runner watches the console);
 #  - no connection left open; rmmod clean.
-# vm-timeout: 600
+# vm-timeout: 900
 . "${SPLICER_TOP:-$(dirname "$0")/..}/selftests/lib.sh"
 . "$SPLICER_TOP/selftests/lib/rules.sh"
 

@@ -26,7 +26,7 @@
 #  - with splice on as well, switching still works (INSPECT connections are
 #    not spliced: the spliced counter stays 0);
 #  - no connection left open; rmmod clean.
-# vm-timeout: 240
+# vm-timeout: 900
 . "${SPLICER_TOP:-$(dirname "$0")/..}/selftests/lib.sh"
 . "$SPLICER_TOP/selftests/lib/rules.sh"
 

@@ -24,7 +24,7 @@
 #  - after the load, the final rules hold for new connections, and the rule
 #    table is what the changes left;
 #  - no connection left open; rmmod clean.
-# vm-timeout: 600
+# vm-timeout: 900
 . "${SPLICER_TOP:-$(dirname "$0")/..}/selftests/lib.sh"
 . "$SPLICER_TOP/selftests/lib/rules.sh"
 

@@ -21,7 +21,7 @@
 #    every Location and Content-Location arrives exactly as the server sent
 #    it; on again: rewritten again;
 #  - no connection left open; rmmod clean.
-# vm-timeout: 600
+# vm-timeout: 900
 . "${SPLICER_TOP:-$(dirname "$0")/..}/selftests/lib.sh"
 . "$SPLICER_TOP/selftests/lib/rules.sh"
 
