@@ -326,8 +326,10 @@ int hs_daemon(const struct hs_opts *o)
 	if (!o->keep_user && hs_user_lookup(d.user, &uid, &gid))
 		goto out;
 
-	if (hs_ktls_available())
+	if (o->no_modprobe ? access("/proc/net/tls_stat", F_OK) == 0 : hs_ktls_available())
 		d.ktls_mask = probe_ktls();
+	else if (o->no_modprobe)
+		hs_warn("kTLS is not available (the tls module is not loaded)");
 	set = hs_certset_build(&d.cfg, d.lifetime, d.ktls_mask, err, sizeof(err));
 	if (!set)
 		goto out;

@@ -27,6 +27,7 @@ struct hs_opts {
 	unsigned int workers;		/* 0: the file's, else one per CPU */
 	const char *user;		/* NULL: the file's, else HS_DEFAULT_USER */
 	bool keep_user;			/* tests: do not change user */
+	bool no_modprobe;		/* tests on a host: do not load tls */
 	const struct hs_source_ops *ops;
 	void *ops_arg;
 };

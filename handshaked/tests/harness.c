@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <sys/capability.h>
 
 #include "../config.h"
 #include "../daemon.h"
@@ -315,6 +316,8 @@ int main(int argc, char **argv)
 	struct hs_opts o = {
 		.foreground = true,
 		.keep_user = true,
+		/* load the tls module in a test VM, never on the host */
+		.no_modprobe = !getenv("SPLICER_VM"),
 		.ops = &harness_source,
 	};
 	unsigned long missing = 0;
@@ -344,6 +347,19 @@ int main(int argc, char **argv)
 				"[-t TIMEOUT_MS] [-w N] [-v]\n");
 			return 2;
 		}
+	}
+	if (o.no_modprobe && access("/proc/net/tls_stat", F_OK)) {
+		/*
+		 * On a host without kTLS: no CAP_NET_ADMIN, so that OpenSSL's
+		 * setsockopt(TCP_ULP, "tls") cannot make the kernel load the
+		 * module either (it fails, as kTLS would be missing).
+		 */
+		cap_t caps = cap_get_proc();
+		cap_value_t drop[] = { CAP_NET_ADMIN, CAP_SYS_MODULE };
+
+		if (caps && !cap_set_flag(caps, CAP_EFFECTIVE, 2, drop, CAP_CLEAR))
+			(void)cap_set_proc(caps);
+		cap_free(caps);
 	}
 	if (!o.config || !nlisteners) {
 		fprintf(stderr, "harness: -c and -l are needed\n");

@@ -239,12 +239,14 @@ int main(void)
 	}
 	test_keylog();
 
-	mask = hs_ktls_probe();
-	if (access("/proc/net/tls_stat", F_OK) == 0)
+	/* the probe's setsockopt(TCP_ULP) would load the module: only where it is */
+	if (access("/proc/net/tls_stat", F_OK) == 0) {
+		mask = hs_ktls_probe();
 		CHECK(mask > 0, "kTLS is loaded: the probe finds ciphers (mask %d)", mask);
-	else
-		CHECK(mask <= 0, "no kTLS: the probe finds none (mask %d)", mask);
-	printf("(kTLS probe: mask %d)\n", mask);
+		printf("(kTLS probe: mask %d)\n", mask);
+	} else {
+		printf("(no kTLS here: probe not tried)\n");
+	}
 
 	hs_tickets_wipe();
 	tc_cleanup();
