@@ -1157,10 +1157,17 @@ void spl_conn_start(struct spl_service *svc, struct socket *sock)
 	write_lock_bh(&sock->sk->sk_callback_lock);
 	sock->sk->sk_data_ready = svc->saved_data_ready;
 	write_unlock_bh(&sock->sk->sk_callback_lock);
-	attach(conn, sock, &conn->csaved);
+	/*
+	 * Once attached, the socket's callbacks may run the work, which may
+	 * finish the connection and drop the base reference: hold one of our
+	 * own until we are done with it here.
+	 */
+	kref_get(&conn->ref);
 	set_deadline(conn, conn->tls ? READ_ONCE(svc->cfg.handshake_timeout) :
 				       READ_ONCE(svc->cfg.header_timeout));
+	attach(conn, sock, &conn->csaved);
 	spl_conn_queue(conn);	/* the head may already be waiting */
+	kref_put(&conn->ref, spl_conn_release);
 	return;
 drop:
 	sock_no_linger(sock->sk);

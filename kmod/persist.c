@@ -314,8 +314,11 @@ void spl_persist_bound(struct spl_conn *conn)
 	else
 		spl_conn_count(conn, SPLICER_CNT_PERSIST_NEW, 1);
 
-	/* (re-)stick what the tables key on to the server it reached */
-	if (!pc->has_key || pc->pv == SPL_PV_HIT)
+	/*
+	 * (re-)stick a source prefix to the server it reached; session ids
+	 * are learned from the server's Set-Cookie (spl_persist_response).
+	 */
+	if (!pc->has_key || pc->pv == SPL_PV_HIT || pc->mode != SPLICER_PERSIST_SOURCE)
 		return;
 	rcu_read_lock();
 	p = rcu_dereference(conn->svc->persist);
@@ -388,12 +391,12 @@ u32 spl_persist_request(struct spl_conn *conn, struct spl_log_req *e,
 	}
 	rcu_read_unlock();
 
-	if (has_key) {
-		if (!spl_stick_lookup(conn->svc->stick, &key, spl_stick_now(), &val))
-			stick_here(conn, &key);	/* unknown: it lives here now */
-		else
-			pv = val.srv_id == srv->id ? SPL_PV_HIT : SPL_PV_ELSEWHERE;
-	}
+	/*
+	 * Session ids are learned from the server's Set-Cookie only: an id a
+	 * client makes up never takes a place in the table.
+	 */
+	if (has_key && spl_stick_lookup(conn->svc->stick, &key, spl_stick_now(), &val))
+		pv = val.srv_id == srv->id ? SPL_PV_HIT : SPL_PV_ELSEWHERE;
 
 	/* the first request's outcome is the one that chose the server */
 	e->persist = spl_persist_words(pc->mode, conn->requests ? pv : pc->pv);
