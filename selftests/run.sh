@@ -19,7 +19,7 @@
 # KUnit suites and no selftest.
 #
 # A selftest exits 0 (pass), 4 (skip) or anything else (fail); its VM is
-# bounded by SPLICER_TEST_TIMEOUT seconds (default 300), or by a line
+# bounded by SPLICER_TEST_TIMEOUT seconds (default 600), or by a line
 # "# vm-timeout: SECONDS" in the test itself. Logs: build/vm/logs/<name>.log.
 # Selftests run SPLICER_JOBS VMs at a time (default: the number of CPUs).
 set -euo pipefail
@@ -106,7 +106,7 @@ run_vm() {
 	name=$(basename "$test" .sh)
 	log=$LOGS/$name.log
 	limit=$(sed -n 's/^# *vm-timeout: *\([0-9][0-9]*\).*/\1/p' "$test" | head -n 1)
-	"$VM" -q --timeout "${limit:-${SPLICER_TEST_TIMEOUT:-300}}" --log "$log" "$test" \
+	"$VM" -q --timeout "${limit:-${SPLICER_TEST_TIMEOUT:-600}}" --log "$log" "$test" \
 		> "$log.runner" 2>&1 || rc=$?
 	echo $rc > "$LOGS/$name.rc"
 }
