@@ -137,7 +137,7 @@ def cmd_get(a):
             if not paused and out["length"] >= a.pause_at:
                 # stop reading: the window closes, the sender stalls
                 touch(a.ready, "%d\n" % out["length"])
-                wait_file(a.go, a.timeout)
+                wait_file(a.go, max(a.timeout, 300))
                 paused = True
             if a.reset_at is not None and out["length"] >= a.reset_at:
                 reset_close(s)
@@ -182,7 +182,7 @@ def cmd_post(a):
                 out["length"] += k
                 blk = blk[k:]
                 touch(a.ready, "%d\n" % out["length"])
-                wait_file(a.go, a.timeout)
+                wait_file(a.go, max(a.timeout, 300))
                 paused = True
             if a.reset_at is not None and out["length"] + len(blk) > a.reset_at:
                 raise StopIteration
@@ -225,7 +225,7 @@ def cmd_ka(a):
         for i, path in enumerate(a.paths):
             if i == 1 and a.ready:
                 touch(a.ready, "1\n")
-                wait_file(a.go, a.timeout)
+                wait_file(a.go, max(a.timeout, 300))
             s.sendall(("GET %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (path, a.host)).encode())
             head, rest = read_head(s, rest)
             status, hdrs = parse_head(head)
@@ -324,7 +324,7 @@ def serve_one(a, c, peer):
                 c.sendall(blk[:n])
                 res["sent"] += n
                 touch(a.paused, "%d\n" % res["sent"])
-                wait_file(a.go, a.timeout)
+                wait_file(a.go, max(a.timeout, 300))
                 paused = True
                 continue
             if a.reset_at is not None and res["sent"] + n > a.reset_at:
