@@ -517,6 +517,16 @@ int spl_splice_try(struct spl_conn *conn, const char **why)
 		*why = "an IPv4 peer on an IPv6 socket";
 		return -EAFNOSUPPORT;
 	}
+	/*
+	 * Segments sized for one path would not fit the other: the splice
+	 * forwards them whole (no PMTU discovery across it), so stay on the
+	 * relay, which re-segments.
+	 */
+	if (READ_ONCE(inet_csk(ca)->icsk_pmtu_cookie) !=
+	    READ_ONCE(inet_csk(sb)->icsk_pmtu_cookie)) {
+		*why = "the two paths' MTUs differ";
+		return -EMSGSIZE;
+	}
 	sp = kzalloc(sizeof(*sp), GFP_KERNEL);
 	if (!sp) {
 		*why = "no memory";

