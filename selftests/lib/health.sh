@@ -60,7 +60,11 @@ lb_watch() {
 
 srv_row() {
 	local pool name addr port weight maxconn state conns active requests bin bout cfail
-	local health fails checks cfailed latency downs passive last
+	local health fails checks cfailed latency downs passive last data
+	# the whole file in one pass of reads: read line by line, bash seeks back
+	# after each line, and the kernel makes the text again for each seek
+	# (counters moving in between would shift the lines)
+	IFS= read -r -d '' data <"$LB_PROC/servers"
 	while read -r pool name addr port weight maxconn state conns active requests bin bout \
 		cfail health fails checks cfailed latency downs passive last; do
 		[ "$pool" = "$1" ] && [ "$name" = "$2" ] || continue
@@ -68,8 +72,9 @@ srv_row() {
 		R_CHECKS=$checks R_CHECKS_FAILED=$cfailed R_LATENCY=$latency R_DOWNS=$downs
 		R_PASSIVE=$passive R_LAST=$last
 		return 0
-	done <"$LB_PROC/servers"
-	R_HEALTH=missing
+	done <<<"$data"
+	R_HEALTH=missing R_STATE= R_CONNS= R_REQUESTS= R_FAILS= R_CHECKS= R_CHECKS_FAILED=
+	R_LATENCY= R_DOWNS= R_PASSIVE= R_LAST=
 	return 1
 }
 
