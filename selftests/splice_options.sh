@@ -7,8 +7,9 @@
 # netem goes on on both outer links, 2 % loss and 10 % duplication, so that a
 # receiver with SACK sends SACK blocks (D-SACK for the duplicates: a lost
 # TSO packet may be the whole window, leaving nothing out of order; a server
-# without window scaling sends 4 MiB in some 64 packets, hence 10 %). Two sniffers (lib/tcpopts.py, on cli0 and srv0) count the
-# options each way. The cases:
+# without window scaling sends 4 MiB in some 64 packets, hence 10 %). Two
+# sniffers (lib/tcpopts.py, on cli0 and srv0) count the options each way.
+# The cases:
 #  - the client without SACK, timestamps and window scaling (sysctls
 #    net.ipv4.tcp_sack, tcp_timestamps, tcp_window_scaling = 0 in its
 #    namespace), the server with them: the SYN-ACKs show the mismatch; the
