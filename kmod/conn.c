@@ -96,22 +96,48 @@ static void count_srv(struct spl_conn *conn, int cnt, s64 v)
 
 /* ---- socket callbacks: softirq; they only queue the work ---- */
 
-static void spl_conn_sk_event(struct sock *sk)
+enum { CB_DATA, CB_STATE, CB_WRITE };
+
+/*
+ * While splicer-handshaked holds a TLS socket, it waits on the socket's
+ * wait queue (epoll): the stock callbacks must still wake it.
+ */
+static void spl_conn_event(struct sock *sk, int cb)
 {
 	struct spl_conn *conn;
 
 	read_lock_bh(&sk->sk_callback_lock);
 	conn = __locked_read_sk_user_data_with_flags(sk, 0);
-	if (conn)
+	if (conn) {
+		if (conn->tls && !READ_ONCE(conn->hs.done) && conn->csock &&
+		    sk == conn->csock->sk) {
+			if (cb == CB_DATA)
+				conn->csaved.data_ready(sk);
+			else if (cb == CB_STATE)
+				conn->csaved.state_change(sk);
+			else
+				conn->csaved.write_space(sk);
+		}
 		spl_conn_queue(conn);
+	}
 	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void spl_conn_sk_event(struct sock *sk)
+{
+	spl_conn_event(sk, CB_DATA);
+}
+
+static void spl_conn_state_change(struct sock *sk)
+{
+	spl_conn_event(sk, CB_STATE);
 }
 
 static void spl_conn_write_space(struct sock *sk)
 {
 	if (sk->sk_socket && sk_stream_is_writeable(sk))
 		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-	spl_conn_sk_event(sk);
+	spl_conn_event(sk, CB_WRITE);
 }
 
 static void attach(struct spl_conn *conn, struct socket *sock,
@@ -126,7 +152,7 @@ static void attach(struct spl_conn *conn, struct socket *sock,
 	__rcu_assign_sk_user_data_with_flags(sk, conn, SK_USER_DATA_NOCOPY);
 	sk->sk_data_ready = spl_conn_sk_event;
 	sk->sk_write_space = spl_conn_write_space;
-	sk->sk_state_change = spl_conn_sk_event;
+	sk->sk_state_change = spl_conn_state_change;
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
