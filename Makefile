@@ -8,6 +8,9 @@
 #   make check      KUnit and every selftests/*.sh, each in its own VM;
 #                   T=NAME runs only selftests/NAME.sh or the KUnit suite NAME
 #   make demo       selftests/vm/demo.sh in a VM
+#   make bench      splicer beside HAProxy, nginx and a direct connection in a
+#                   deterministic VM (bench/run.sh, about 20 min): writes
+#                   bench/results.json and Documentation/performance.md
 #   make fuzz       the libFuzzer harnesses of selftests/fuzz/ on the host,
 #                   300 s each (FUZZ_SECONDS=N); make check runs them 20 s
 #   make deps       install every package the steps above need
@@ -30,13 +33,13 @@ DEPS = $(TOP)/scripts/deps.sh
 .PHONY: all modules ctl kunit check demo deps clean help install
 .PHONY: handshaked deps-tls
 .PHONY: check-kdir deps-build deps-kunit deps-vm deps-check
-.PHONY: fuzz deps-fuzz
+.PHONY: fuzz deps-fuzz bench deps-bench
 
 all: modules ctl handshaked
 
 # Packages first, as prerequisites: make expands a recipe (and so KDIR) only
 # once the prerequisites are done.
-deps-build deps-kunit deps-vm deps-fuzz:
+deps-build deps-kunit deps-vm deps-fuzz deps-bench:
 	@$(DEPS) $(@:deps-%=%)
 deps-tls:
 	@$(DEPS) tls
@@ -74,6 +77,9 @@ fuzz: deps-fuzz
 
 demo: all deps-vm
 	SPLICER_KVER=$(KVER) $(TOP)/selftests/vm/run.sh $(TOP)/selftests/vm/demo.sh
+
+bench: all deps-vm deps-bench
+	SPLICER_KVER=$(KVER) $(TOP)/bench/run.sh
 
 deps:
 	@$(DEPS) all

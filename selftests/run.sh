@@ -22,6 +22,9 @@
 # bounded by SPLICER_TEST_TIMEOUT seconds (default 600), or by a line
 # "# vm-timeout: SECONDS" in the test itself. Logs: build/vm/logs/<name>.log.
 # Selftests run SPLICER_JOBS VMs at a time (default: the number of CPUs).
+# Last, the benchmark's short scenario (bench/run.sh --quick), one result
+# "bench": every system produced figures, never how fast; NAME=bench runs
+# only it.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -190,6 +193,18 @@ run_ctl_unit() {
 	done
 }
 
+# The benchmark's short scenario in its deterministic VM: one result.
+run_bench() {
+	local log=$LOGS/bench.log rc=0
+	"$TOP/bench/run.sh" --quick > "$log" 2>&1 || rc=$?
+	if [ $rc = 0 ]; then
+		report ok bench
+	else
+		report fail "bench (exit $rc)"
+		show_log "$log"
+	fi
+}
+
 # selftests/*.sh but lib*.sh and this driver.
 list_selftests() {
 	local t
@@ -211,6 +226,8 @@ main() {
 			run_selftest "$TOP/selftests/$only.sh"
 		elif [ "$only" = fuzz ]; then
 			run_fuzz ""
+		elif [ "$only" = bench ]; then
+			run_bench
 		elif [ "${only#fuzz-}" != "$only" ]; then
 			run_fuzz "${only#fuzz-}"
 		else
@@ -221,6 +238,7 @@ main() {
 				make -s -C "$TOP/handshaked" check > "$LOGS/handshaked.log" 2>&1 && report ok handshaked || { report fail handshaked; show_log "$LOGS/handshaked.log"; }
 				run_fuzz ""
 				run_selftests
+				run_bench
 			fi
 		fi
 	fi

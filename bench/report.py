@@ -1,0 +1,441 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The benchmark's results: from the VM's console to JSON, checked, and to
+Documentation/performance.md.
+
+    report.py collect --log CONSOLE [--wall-seconds S] [--command C] ...  > JSON
+    report.py check JSON        every system has a figure for every scenario
+    report.py markdown JSON     > Documentation/performance.md
+
+bench/run.sh runs all three; `markdown` alone regenerates the page from
+bench/results.json after a change to this script.
+"""
+import argparse
+import datetime
+import json
+import sys
+
+SYSTEMS = ["direct", "splicer", "splicer-splice", "haproxy", "nginx"]
+BALANCERS = ["splicer", "splicer-splice", "haproxy", "nginx"]
+SCENARIOS = ["ka-1k", "close-1k", "ka-1m", "stream-256m"]
+TLS_SCENARIOS = ["tls-ka-1k", "tls-close-1k", "tls-ka-1m"]
+
+
+def die(msg):
+    sys.exit(f"report.py: {msg}")
+
+
+# ---------------------------------------------------------------- collect
+
+def collect(args):
+    meta, results = None, []
+    with open(args.log, "rb") as f:
+        for raw in f:
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            for tag in ("BENCH-META ", "BENCH-RESULT "):
+                if line.startswith(tag):
+                    try:
+                        obj = json.loads(line[len(tag):])
+                    except ValueError as e:
+                        # A kernel message printed into the middle of the line.
+                        die(f"{args.log}: a garbled line ({e}): {line[:120]}")
+                    if tag == "BENCH-META ":
+                        meta = obj
+                    else:
+                        results.append(obj)
+    if meta is None:
+        die(f"{args.log}: no BENCH-META line: did bench/guest.sh run?")
+    doc = {
+        "command": args.command,
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "wall_seconds": args.wall_seconds,
+        "cpu_seconds": args.cpu_seconds,
+        "splicer_commit": args.commit,
+        "splicer_uncommitted": args.dirty.split() if args.dirty else [],
+        "host": {"qemu": args.qemu, "cpu": args.host_cpu},
+        "vm": {"qemu_args": "-smp 1 -icount shift=0,sleep=off -cpu max",
+               "mem_mb": 3072},
+        "guest": meta,
+        "results": results,
+    }
+    json.dump(doc, sys.stdout, indent=1, sort_keys=False)
+    sys.stdout.write("\n")
+
+
+# ---------------------------------------------------------------- figures
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def throughput(r):
+    """(requests/s, MB/s) of one wrk or curl result."""
+    secs = r["duration_us"] / 1e6
+    return r["requests"] / secs, r["bytes"] / secs / 1e6
+
+
+def errors(r):
+    return sum(r.get(k, 0) for k in
+               ("err_connect", "err_read", "err_write", "err_status", "err_timeout"))
+
+
+def index(doc):
+    """{(scenario, system, servers): result}; n/a results under servers None."""
+    idx = {}
+    for r in doc["results"]:
+        idx[(r["scenario"], r["system"], r.get("servers"))] = r
+    return idx
+
+
+def pools(doc):
+    return sorted({r["servers"] for r in doc["results"]
+                   if r["system"] in BALANCERS and r["scenario"] in SCENARIOS
+                   and r.get("servers") is not None})
+
+
+def scenarios(doc):
+    have = {r["scenario"] for r in doc["results"]}
+    return [s for s in SCENARIOS if s in have]
+
+
+# ---------------------------------------------------------------- check
+
+def lookup(idx, scn, system, n):
+    """The result of SYSTEM in SCN with N servers, or its n/a slot."""
+    return idx.get((scn, system, n)) or idx.get((scn, system, None)) \
+        or idx.get((scn, "all", None))
+
+
+def check(args):
+    doc = load(args.json)
+    idx = index(doc)
+    bad = []
+    scns = scenarios(doc)
+    if not scns:
+        bad.append("no scenario at all")
+    for scn in scns:
+        if not idx.get((scn, "direct", 1)):
+            bad.append(f"{scn}: no figure for direct")
+        for n in pools(doc):
+            for system in BALANCERS:
+                r = lookup(idx, scn, system, n)
+                if not r:
+                    bad.append(f"{scn}: no figure for {system} with {n} server(s)")
+                elif not r.get("na") and (r["requests"] <= 0 or r["duration_us"] <= 0):
+                    bad.append(f"{scn}: {system} with {n} server(s) answered nothing")
+    if doc["guest"].get("idle_conns"):
+        for system in ("direct", "splicer", "haproxy"):
+            if not idx.get(("idle", system, 1)):
+                bad.append(f"idle: no figure for {system}")
+    for b in bad:
+        print(f"report.py: {args.json}: {b}", file=sys.stderr)
+    if bad:
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------- markdown
+
+TITLES = {
+    "ka-1k": ("Keep-alive, 1 KiB responses", "requests/s",
+              "wrk, 16 connections kept alive, `GET /1k`"),
+    "close-1k": ("A new connection per request, 1 KiB responses", "requests/s",
+                 "wrk, 16 connections, `Connection: close` on every request"),
+    "ka-1m": ("Keep-alive, 1 MiB responses", "MB/s",
+              "wrk, 16 connections kept alive, `GET /1m`; MB = 10^6 bytes"),
+    "stream-256m": ("One 256 MiB download", "MB/s",
+                    "curl, one connection, `GET /256m`; MB = 10^6 bytes"),
+}
+TLS_TITLES = {
+    "tls-ka-1k": "TLS, keep-alive, 1 KiB responses",
+    "tls-close-1k": "TLS, a new connection (and handshake) per request, 1 KiB",
+    "tls-ka-1m": "TLS, keep-alive, 1 MiB responses",
+}
+NAMES = {"direct": "direct", "splicer": "splicer relay", "splicer-splice": "splicer splice",
+         "haproxy": "HAProxy", "nginx": "nginx"}
+
+
+def figure(scn, r):
+    rps, mbps = throughput(r)
+    return mbps if TITLES[scn][1] == "MB/s" else rps
+
+
+def fmt(v):
+    return f"{v:,.0f}" if v >= 100 else f"{v:,.1f}"
+
+
+def cell(scn, r, direct, haproxy, system):
+    if r is None:
+        return "missing"
+    if r.get("na"):
+        return "n/a"
+    v = figure(scn, r)
+    text = fmt(v)
+    ratios = []
+    if system != "direct" and direct:
+        ratios.append(f"{v / figure(scn, direct):.2f}×")
+    if system not in ("direct", "haproxy") and haproxy:
+        ratios.append(f"{v / figure(scn, haproxy):.2f}×")
+    if ratios:
+        text += " (" + " / ".join(ratios) + ")"
+    e = errors(r)
+    if e:
+        text += f" ⚠ {e:,} errors"
+    c = r.get("splicer")
+    if system == "splicer-splice" and c:
+        text += f" [{c['spliced']:,}/{c['conns']:,} spliced]"
+    return text
+
+
+KERNEL_FIELDS = ("Slab", "KernelStack", "PageTables", "VmallocUsed", "Percpu")
+
+
+def kernel_kb(snap):
+    """Memory the kernel holds for itself: slab (with the pages of large
+    kmalloc() calls, which /proc/meminfo counts there and /proc/slabinfo
+    does not), stacks, page tables, vmalloc and per-CPU areas."""
+    m = snap["meminfo_kb"]
+    return sum(m.get(k, 0) for k in KERNEL_FIELDS)
+
+
+def rss_kb(snap, pids):
+    return sum(snap["rss_kb"].get(str(p), {}).get("VmRSS", 0) for p in pids)
+
+
+def memory_rows(doc):
+    rows = {}
+    for r in doc["results"]:
+        if r["scenario"] != "idle" or r.get("na"):
+            continue
+        b, a, n = r["before"], r["after"], r["conns"]
+        pids = r["balancer_pids"]
+        slab = sum(a["slab_bytes"].get(k, 0) - v for k, v in b["slab_bytes"].items()) / n
+        kern = (kernel_kb(a) - kernel_kb(b)) * 1024 / n
+        rss = (rss_kb(a, pids) - rss_kb(b, pids)) * 1024 / n if pids else None
+        caches = sorted(((a["slab_bytes"].get(k, 0) - v) / n, k)
+                        for k, v in b["slab_bytes"].items())
+        caches = [(d, k) for d, k in reversed(caches) if d >= 16][:6]
+        rows[r["system"]] = {"n": n, "slab": slab, "kernel": kern, "rss": rss,
+                             "caches": caches}
+    return rows
+
+
+def kib(v):
+    return "—" if v is None else f"{v / 1024:.2f} KiB"
+
+
+def markdown(args):
+    doc = load(args.json)
+    idx = index(doc)
+    g = doc["guest"]
+    out = []
+    w = out.append
+    mins = doc["wall_seconds"] / 60
+    w("# Performance")
+    w("")
+    w("<!-- Generated by bench/report.py from bench/results.json: do not edit.")
+    w("     `make bench` measures and regenerates both; after a change to the")
+    w("     script alone: python3 bench/report.py markdown bench/results.json")
+    w("     > Documentation/performance.md -->")
+    w("")
+    w("splicer beside a direct connection, HAProxy and nginx, all in one QEMU VM "
+      "whose clock counts instructions. Produced by "
+      f"`{doc['command']}` on {doc['date']} at splicer commit "
+      f"`{doc['splicer_commit'][:12]}`" +
+      (f" (with uncommitted changes to {', '.join(doc['splicer_uncommitted'])})"
+       if doc["splicer_uncommitted"] else "") +
+      f"; the run took {mins:.0f} minutes of wall time. Every figure below is in "
+      "[bench/results.json](../bench/results.json) (raw wrk, curl and memory counters).")
+    w("")
+    w("## How it is measured")
+    w("")
+    w(f"- **Machine**: `selftests/vm/run.sh --bench`: QEMU TCG, `{doc['vm']['qemu_args']}`, "
+      f"{doc['vm']['mem_mb']} MiB. Guest time counts executed instructions (one per "
+      "nanosecond: a 1 GHz CPU doing one instruction per cycle, with no cache or memory "
+      "latency modelled), so a rerun gives the same figures within about 0.5 %, whatever "
+      "else the host is doing. The figures compare the systems with each other; they say "
+      "nothing about absolute speed on real hardware, where caches, memory bandwidth and "
+      "several cores change the picture (copies are cheap here, instructions are not).")
+    w("- **One CPU for everything**: the client, the system under test and the backend "
+      "share it, so a figure is the cost of the whole path. A system that spends as many "
+      "instructions per request as the client and the backend together halves the figure.")
+    w("- **Topology** (`selftests/lib.sh`): namespaces `cli` (198.18.0.2) — `lb` "
+      "(198.18.0.1, 198.18.1.1) — `srv` (198.18.1.2), joined by veth pairs. Every system "
+      "under test runs in `lb` and listens on 198.18.0.1:80; for **direct** the client "
+      "connects to the backend itself through `lb` with `ip_forward=1`, the same hops "
+      "without a proxy: the ceiling.")
+    w("- **Backend**: one nginx (1 worker, `sendfile`) in `srv` serving files from the "
+      "guest's tmpfs. Server *i* of a pool of *N* is 198.18.(4 + *i*/256).(*i* % 256):8080: "
+      "`srv` routes 198.18.4.0/22 to itself, so 1, 10, 100 or 1000 servers are that one "
+      "nginx behind as many addresses.")
+    w("- **splicer relay**: `splicer.ko`, pool `balance roundrobin`, the servers added with "
+      "one `splicerctl -b` batch, `persist web cookie`. **splicer splice**: the same with "
+      "`splice on` ([splice.md](splice.md)): once the first response head has passed, the "
+      "two TCP flows are joined in the network layer and splicer's sockets leave the path; "
+      "later requests on the connection are not parsed. A cell says how many of the "
+      "connections were spliced; one with `Connection: close` on its request never is.")
+    w(f"- **HAProxy** ({g['packages'].get('haproxy', '?')}): `nbthread 1`, `mode http`, "
+      "`option forwardfor`, `balance roundrobin`, `cookie SERVERID insert`; defaults "
+      "otherwise (keep-alive both sides, `http-reuse safe`).")
+    w(f"- **nginx** ({g['packages'].get('nginx', '?')}): 1 worker, `proxy_pass` to an "
+      "`upstream` (round robin) with `keepalive 32`, `proxy_http_version 1.1`, "
+      "`X-Forwarded-For`, `proxy_max_temp_file_size 0`. nginx has no cookie persistence "
+      "(that is nginx Plus): it balances without.")
+    w(f"- **Client**: wrk {g['wrk']['threads']} thread, {g['wrk']['conns']} connections, "
+      f"{g['wrk']['seconds']} s of guest time per figure (after 64 warm-up requests), or "
+      "curl. wrk sends no cookie back, so every request of splicer and HAProxy is balanced "
+      "and gets a `Set-Cookie`. Direct has no pool: its one figure per scenario is the "
+      "ceiling of every row.")
+    w("- Cells: the figure, then (× direct / × HAProxy).")
+    w("")
+    w("## Throughput")
+    pl = pools(doc)
+    for scn in scenarios(doc):
+        title, unit, how = TITLES[scn]
+        w("")
+        w(f"### {title} ({unit})")
+        w("")
+        w(f"{how}.")
+        w("")
+        w("| servers | " + " | ".join(NAMES[s] for s in SYSTEMS) + " |")
+        w("| ---: | " + " | ".join("---:" for _ in SYSTEMS) + " |")
+        direct = idx.get((scn, "direct", 1))
+        for n in pl:
+            haproxy = idx.get((scn, "haproxy", n))
+            cells = []
+            for s in SYSTEMS:
+                r = direct if s == "direct" else lookup(idx, scn, s, n)
+                cells.append(cell(scn, r, direct, haproxy, s))
+            w(f"| {n} | " + " | ".join(cells) + " |")
+    tls = [r for r in doc["results"] if r["scenario"] in TLS_TITLES and r.get("na")]
+    if tls:
+        w("")
+        w("### TLS")
+        w("")
+        w("| scenario | " + " | ".join(NAMES[s] for s in SYSTEMS) + " |")
+        w("| --- | " + " | ".join("---:" for _ in SYSTEMS) + " |")
+        for r in tls:
+            w(f"| {TLS_TITLES[r['scenario']]} | " + " | ".join("n/a" for _ in SYSTEMS) + " |")
+        w("")
+        w(f"n/a: {tls[0]['na']}; these rows get figures with it.")
+    mem = memory_rows(doc)
+    if mem:
+        n = next(iter(mem.values()))["n"]
+        w("")
+        w("## Memory per idle connection")
+        w("")
+        w(f"{n:,} connections opened through each system by `bench/idle_conns.py` "
+          "(python3, selectors), sending nothing, one server in the pool. Before and after: "
+          "`/proc/meminfo`, `/proc/slabinfo` and the balancer's `VmRSS`. **Kernel** is the "
+          "growth of " + ", ".join(f"`{k}`" for k in KERNEL_FIELDS) + " in /proc/meminfo, "
+          "for the whole path: the client's sockets too, and the server side's. "
+          "**Slab caches** is the growth of the caches of /proc/slabinfo; the rest of "
+          "the kernel figure is mostly pages of kmalloc() calls above 8 KiB, which "
+          "/proc/meminfo counts as `Slab` and /proc/slabinfo does not show. Direct's row "
+          "is the path without a proxy (the client's socket and the backend's), so "
+          "**above direct** is what the system under test costs: its kernel memory "
+          "beyond direct's plus its own resident memory. Per connection; "
+          "1 KiB = 1024 bytes.")
+        w("")
+        w("| system | kernel | of it slab caches | the rest | process RSS | above direct |")
+        w("| --- | ---: | ---: | ---: | ---: | ---: |")
+        base = mem.get("direct")
+        for s in SYSTEMS:
+            na = [r["na"] for r in doc["results"]
+                  if r["scenario"] == "idle" and r["system"] == s and r.get("na")]
+            if na:
+                w(f"| {NAMES[s]} | n/a: {na[0]} | | | | |")
+                continue
+            m = mem.get(s)
+            if not m:
+                continue
+            above = "—"
+            if base and s != "direct":
+                above = kib(m["kernel"] - base["kernel"] + (m["rss"] or 0))
+            rss = m["rss"] if s not in ("direct", "splicer") else None
+            w(f"| {NAMES[s]} | {kib(m['kernel'])} | {kib(m['slab'])} | "
+              f"{kib(m['kernel'] - m['slab'])} | {kib(rss)} | {above} |")
+        w("")
+        w("The slab caches that grew most, in bytes per connection:")
+        w("")
+        for s in SYSTEMS:
+            m = mem.get(s)
+            if m:
+                w(f"- {NAMES[s]}: " + ", ".join(f"`{k}` {d:,.0f}" for d, k in m["caches"]))
+    w("")
+    w("## In short")
+    w("")
+    for line in summary(doc, idx, pl, mem):
+        w(f"- {line}")
+    w("")
+    w("## Versions")
+    w("")
+    w(f"- Guest kernel: {g['kernel']} ({g['kernel_build']})")
+    for p, v in sorted(g["packages"].items()):
+        w(f"- `{p}` {v}")
+    w(f"- {doc['host']['qemu']}, host CPU: {doc['host']['cpu']}")
+    w("")
+    sys.stdout.write("\n".join(out))
+
+
+def span(vals):
+    lo, hi = min(vals), max(vals)
+    return f"{lo:.2f}×" if f"{lo:.2f}" == f"{hi:.2f}" else f"{lo:.2f}–{hi:.2f}×"
+
+
+def summary(doc, idx, pl, mem):
+    lines = []
+    for scn in scenarios(doc):
+        direct = idx.get((scn, "direct", 1))
+        vd, vh, slow = [], [], []
+        for n in pl:
+            sp, ha = idx.get((scn, "splicer", n)), idx.get((scn, "haproxy", n))
+            if not (sp and ha and direct):
+                continue
+            r = figure(scn, sp) / figure(scn, ha)
+            vd.append(figure(scn, sp) / figure(scn, direct))
+            vh.append(r)
+            if r < 0.95:
+                slow.append(f"{n} server{'s' if n > 1 else ''} ({r:.2f}×)")
+        if not vd:
+            continue
+        text = (f"{TITLES[scn][0]}: splicer relay does {span(vd)} of direct, "
+                f"{span(vh)} of HAProxy")
+        if slow:
+            text += "; **slower than HAProxy** with " + ", ".join(slow)
+        lines.append(text + ".")
+    if mem.get("splicer") and mem.get("haproxy") and mem.get("direct"):
+        b = mem["direct"]["kernel"]
+        sp = mem["splicer"]["kernel"] - b
+        ha = mem["haproxy"]["kernel"] - b + (mem["haproxy"]["rss"] or 0)
+        text = (f"An idle connection costs {kib(sp)} through splicer (all of it kernel "
+                f"memory, {kib(mem['splicer']['kernel'] - mem['splicer']['slab'])} of the "
+                f"path's outside the slab caches), {kib(ha)} through HAProxy (kernel and "
+                f"resident memory): {sp / ha:.1f}× HAProxy's.")
+        if sp > ha * 1.05:
+            text = text.replace("An idle", "**splicer uses more memory than HAProxy**: an idle")
+        lines.append(text)
+    return lines
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="verb", required=True)
+    c = sub.add_parser("collect")
+    c.add_argument("--log", required=True)
+    c.add_argument("--wall-seconds", type=int, default=0)
+    c.add_argument("--cpu-seconds", type=int, default=0)
+    c.add_argument("--command", default="make bench")
+    c.add_argument("--qemu", default="")
+    c.add_argument("--host-cpu", default="")
+    c.add_argument("--commit", default="")
+    c.add_argument("--dirty", default="")
+    k = sub.add_parser("check")
+    k.add_argument("json")
+    m = sub.add_parser("markdown")
+    m.add_argument("json")
+    args = ap.parse_args()
+    {"collect": collect, "check": check, "markdown": markdown}[args.verb](args)
+
+
+if __name__ == "__main__":
+    main()
