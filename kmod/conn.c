@@ -327,7 +327,8 @@ static void respond(struct spl_conn *conn, int status)
 	/* the log: which request this answers, if it got that far */
 	if (conn->state == SPL_CONN_RELAY) {
 		spl_flow_answered(conn, status);
-	} else if (conn->state == SPL_CONN_CONNECT || status == 503 || status == 504) {
+	} else if (conn->state == SPL_CONN_CONNECT || status == 503 || status == 504 ||
+		   conn->rule) {
 		spl_log_req_init(conn, &first, conn->up.buf);
 		spl_log_request(conn, &first, status, true, conn->req.reason,
 				"answered by splicer");
@@ -866,8 +867,9 @@ static bool splice_wanted(struct spl_conn *conn)
 		return false;
 	}
 	if ((mode == SPLICER_PERSIST_COOKIE || mode == SPLICER_PERSIST_PREFIX ||
-	     mode == SPLICER_PERSIST_LEARN) && !conn->resp_heads)
-		return false;
+	     mode == SPLICER_PERSIST_LEARN ||
+	     READ_ONCE(conn->svc->cfg.location_rewrite)) && !conn->resp_heads)
+		return false;	/* the first response head must be seen first */
 	return up->off == up->len && down->off == down->len &&
 	       !up->eof && !down->eof && !up->shut && !down->shut &&
 	       !up->dead && !up->hold;

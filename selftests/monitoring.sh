@@ -11,7 +11,7 @@
 #    shows connect_fail 1 and the service retries 1; a malformed request r400;
 #  - /sys/kernel/splicer counters are module-wide: each equals the sum of
 #    the two namespaces' `splicerctl -j stats` totals (a second namespace has
-#    a service of its own), objects counts every service, pool and server;
+#    a service of its own), objects counts every service (and its stick table), pool and server;
 #  - /proc/net/splicer/conns shows a live slow download (state relay, its
 #    server, client address and port, bytes moving, age growing) and a client
 #    that has not finished its head (state head, server "-", no bytes);
@@ -166,7 +166,7 @@ while read -r f sum; do
 	check_eq "$SYSFS/$f" "$sum" "$(<"$SYSFS/$f")"
 done <<<"$sums"
 check_eq "namespace 2 counted its own 503s" 3 "$(jget "$j2" .stats.resp_503)"
-check_eq "$SYSFS/objects: 3 pools, 4 servers, 3 services" 10 "$(cat "$SYSFS/objects")"
+check_eq "$SYSFS/objects: 3 pools, 4 servers, 3 services and their 3 stick tables" 13 "$(cat "$SYSFS/objects")"
 check_eq "$SYSFS/conns_refused" 0 "$(cat "$SYSFS/conns_refused")"
 
 # ---------------------------------------------------------------- prometheus
