@@ -244,7 +244,10 @@ def markdown(args):
       f"`{doc['splicer_commit'][:12]}`" +
       (f" (with uncommitted changes to {', '.join(doc['splicer_uncommitted'])})"
        if doc["splicer_uncommitted"] else "") +
-      f"; the run took {mins:.0f} minutes of wall time. Every figure below is in "
+      f"; the run took {mins:.0f} minutes of wall time"
+      + (f" and {doc['cpu_seconds'] / 60:.0f} minutes of QEMU's CPU time (the wall time "
+         "on an idle host)" if doc.get("cpu_seconds") else "")
+      + ". Every figure below is in "
       "[bench/results.json](../bench/results.json) (raw wrk, curl and memory counters).")
     w("")
     w("## How it is measured")
@@ -255,7 +258,7 @@ def markdown(args):
       "latency modelled), so a rerun gives the same figures within about 0.5 %, whatever "
       "else the host is doing. The figures compare the systems with each other; they say "
       "nothing about absolute speed on real hardware, where caches, memory bandwidth and "
-      "several cores change the picture (copies are cheap here, instructions are not).")
+      "several cores change the picture.")
     w("- **One CPU for everything**: the client, the system under test and the backend "
       "share it, so a figure is the cost of the whole path. A system that spends as many "
       "instructions per request as the client and the backend together halves the figure.")
@@ -384,38 +387,57 @@ def span(vals):
 
 
 def summary(doc, idx, pl, mem):
+    """Plain sentences computed from the figures: ranges over the pool sizes,
+    and every place where splicer is behind HAProxy or nginx."""
     lines = []
     for scn in scenarios(doc):
+        title = TITLES[scn][0]
         direct = idx.get((scn, "direct", 1))
-        vd, vh, slow = [], [], []
-        for n in pl:
-            sp, ha = idx.get((scn, "splicer", n)), idx.get((scn, "haproxy", n))
-            if not (sp and ha and direct):
+        parts, behind = [], []
+        for system in ("splicer", "splicer-splice"):
+            rs = [(n, idx.get((scn, system, n))) for n in pl]
+            rs = [(n, r) for n, r in rs if r and not r.get("na")]
+            if not rs or not direct:
                 continue
-            r = figure(scn, sp) / figure(scn, ha)
-            vd.append(figure(scn, sp) / figure(scn, direct))
-            vh.append(r)
-            if r < 0.95:
-                slow.append(f"{n} server{'s' if n > 1 else ''} ({r:.2f}×)")
-        if not vd:
+            vd = [figure(scn, r) / figure(scn, direct) for _, r in rs]
+            text = f"{NAMES[system]} {span(vd)} of direct"
+            vh = []
+            for n, r in rs:
+                for other in ("haproxy", "nginx"):
+                    o = idx.get((scn, other, n))
+                    if not o:
+                        continue
+                    ratio = figure(scn, r) / figure(scn, o)
+                    if other == "haproxy":
+                        vh.append(ratio)
+                    if ratio < 0.95:
+                        behind.append(f"{NAMES[system]} with {n} server{'s' if n > 1 else ''} "
+                                      f"({ratio:.2f}× {NAMES[other]})")
+            if vh:
+                text += f", {span(vh)} of HAProxy"
+            c = [r["splicer"] for _, r in rs if r.get("splicer")]
+            if system == "splicer-splice" and c:
+                text += (f" ({sum(x['spliced'] for x in c):,} of "
+                         f"{sum(x['conns'] for x in c):,} connections spliced)")
+            parts.append(text)
+        if not parts:
             continue
-        text = (f"{TITLES[scn][0]}: splicer relay does {span(vd)} of direct, "
-                f"{span(vh)} of HAProxy")
-        if slow:
-            text += "; **slower than HAProxy** with " + ", ".join(slow)
-        lines.append(text + ".")
+        line = f"{title}: " + "; ".join(parts) + "."
+        if behind:
+            line += " **Behind**: " + ", ".join(behind) + "."
+        lines.append(line)
     if mem.get("splicer") and mem.get("haproxy") and mem.get("direct"):
         b = mem["direct"]["kernel"]
         sp = mem["splicer"]["kernel"] - b
         ha = mem["haproxy"]["kernel"] - b + (mem["haproxy"]["rss"] or 0)
-        text = (f"An idle connection costs {kib(sp)} through splicer (all of it kernel "
-                f"memory, {kib(mem['splicer']['kernel'] - mem['splicer']['slab'])} of the "
-                f"path's outside the slab caches), {kib(ha)} through HAProxy (kernel and "
-                f"resident memory): {sp / ha:.1f}× HAProxy's.")
+        text = (f"An idle connection costs {kib(sp)} above direct through splicer, all of it "
+                f"kernel memory, and {kib(ha)} through HAProxy (kernel and resident memory): "
+                f"{sp / ha:.1f}× HAProxy's.")
         if sp > ha * 1.05:
-            text = text.replace("An idle", "**splicer uses more memory than HAProxy**: an idle")
+            text = "**splicer uses more memory than HAProxy**: " + text[0].lower() + text[1:]
         lines.append(text)
     return lines
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
