@@ -45,6 +45,19 @@ NAMES = {
     "connect_fail": "connect_failures_total",
     "retries": "retries_total",
     "log_drops": "log_drops_total",
+    "persist_hits": "persist_hits_total",
+    "persist_new": "persist_new_total",
+    "persist_redispatch": "persist_redispatch_total",
+    "persist_invalid": "persist_invalid_total",
+    "stick_evictions": "stick_evictions_total",
+    "rebinds": "rebinds_total",
+    "spliced": "spliced_connections_total",
+    "splice_bytes_in": "splice_bytes_in_total",
+    "splice_bytes_out": "splice_bytes_out_total",
+    "splice_fallback": "splice_fallbacks_total",
+    "tls_handshakes": "tls_handshakes_total",
+    "tls_failed": "tls_handshake_failures_total",
+    "tls_refused": "tls_refused_total",
 }
 
 
