@@ -234,14 +234,36 @@ static bool past_deadline(const struct spl_conn *conn)
 
 /* ---- the end ---- */
 
+static void put_server(struct spl_server *srv)
+{
+	spl_stats_dec(&srv->stats, SPLICER_CNT_ACTIVE);
+	atomic_dec(&srv->active);
+	spl_server_put(srv);
+}
+
 static void release_server(struct spl_conn *conn)
 {
 	if (!conn->srv)
 		return;
-	spl_stats_dec(&conn->srv->stats, SPLICER_CNT_ACTIVE);
-	atomic_dec(&conn->srv->active);
-	spl_server_put(conn->srv);
+	put_server(conn->srv);
 	WRITE_ONCE(conn->srv, NULL);
+}
+
+/* INSPECT: close the kept server connection @i. */
+static void drop_spare(struct spl_conn *conn, unsigned int i, bool abort)
+{
+	struct spl_spare *sp = &conn->spares[i];
+
+	close_sock(sp->sock, &sp->saved, abort, NULL);
+	put_server(sp->srv);
+	conn->nspares--;
+	memmove(sp, sp + 1, (conn->nspares - i) * sizeof(*sp));
+}
+
+static void drop_spares(struct spl_conn *conn, bool abort)
+{
+	while (conn->nspares)
+		drop_spare(conn, conn->nspares - 1, abort);
 }
 
 static void close_server(struct spl_conn *conn, bool abort)
@@ -271,10 +293,16 @@ static void spl_conn_finish(struct spl_conn *conn, bool abort, const char *end)
 		count_srv(conn, SPLICER_CNT_SPLICE_BYTES_OUT,
 			  atomic64_read(&conn->splice_bytes[1]));
 	}
+	if (conn->sparked) {
+		/* the flows are unhashed: the port may go */
+		sock_release(conn->sparked);
+		conn->sparked = NULL;
+	}
 	spl_flow_end(conn, end);
 	spl_log_conn(conn, end);
 	set_state(conn, SPL_CONN_DONE);
 	timer_shutdown_sync(&conn->timer);
+	drop_spares(conn, abort);
 	close_server(conn, abort);
 	if (conn->csock)
 		close_sock(conn->csock, &conn->csaved, abort, conn->cfile);
@@ -521,6 +549,66 @@ static int server_addrlen(const struct sockaddr_storage *ss)
 					   sizeof(struct sockaddr_in);
 }
 
+/*
+ * INSPECT: a kept connection to a server of @pool still usable (no new
+ * connection is counted against maxconn: it has one), with a reference
+ * and an active count of its own. RCU held.
+ */
+static struct spl_server *spare_pick(struct spl_conn *conn, struct spl_pool *pool)
+{
+	struct spl_server *srv;
+	unsigned int i;
+
+	for (i = conn->nspares; i--; ) {
+		srv = conn->spares[i].srv;
+		if (READ_ONCE(srv->removed) || srv->pool != pool ||
+		    READ_ONCE(srv->state) != SPLICER_SRV_STATE_UP ||
+		    READ_ONCE(srv->health.state) == SPLICER_HEALTH_DOWN)
+			continue;
+		if (spl_server_take(srv))
+			return srv;
+	}
+	return NULL;
+}
+
+/*
+ * INSPECT: serve @srv (just picked, with a reference and an active count
+ * of its own, given back here) by a kept connection to it, if one is
+ * still open both ways with nothing unread. It goes through the CONNECT
+ * step like a new connection, which finds it established.
+ */
+static bool reuse_spare(struct spl_conn *conn, struct spl_server *srv)
+{
+	struct spl_spare *sp;
+	unsigned int i;
+	struct sock *sk;
+
+	for (i = 0; i < conn->nspares && conn->spares[i].srv != srv; i++)
+		;
+	if (i == conn->nspares)
+		return false;
+	sp = &conn->spares[i];
+	sk = sp->sock->sk;
+	if (READ_ONCE(sk->sk_state) != TCP_ESTABLISHED ||
+	    !skb_queue_empty_lockless(&sk->sk_receive_queue)) {
+		drop_spare(conn, i, true);
+		return false;
+	}
+	atomic_dec(&srv->active);
+	spl_server_put(srv);
+	WRITE_ONCE(conn->srv, sp->srv);
+	conn->ssock = sp->sock;
+	conn->ssaved = sp->saved;
+	conn->nspares--;
+	memmove(sp, sp + 1, (conn->nspares - i) * sizeof(*sp));
+	decide(conn, " (kept connection)");
+	trace_splicer_decision(conn->svc->name, conn->id, conn->decision);
+	set_state(conn, SPL_CONN_CONNECT);
+	set_deadline(conn, READ_ONCE(conn->svc->cfg.connect_timeout));
+	spl_conn_queue(conn);
+	return true;
+}
+
 static void connect_next(struct spl_conn *conn)
 {
 	char location[SPL_REDIRECT_MAX] = "";
@@ -557,6 +645,12 @@ static void connect_next(struct spl_conn *conn)
 				decide(conn, "%s; ", spl_persist_words(conn->pst.mode,
 								       conn->pst.pv));
 		}
+		if (pool && !srv && !conn->ntried && conn->nspares &&
+		    conn->pst.pv != SPL_PV_STRICT) {
+			srv = spare_pick(conn, pool);
+			if (srv)
+				decide(conn, "its server in this pool -> %s", srv->name);
+		}
 		if (pool && !srv && conn->pst.pv != SPL_PV_STRICT) {
 			srv = spl_sched_pick(pool, conn->tried, conn->ntried);
 			if (srv)
@@ -576,6 +670,8 @@ static void connect_next(struct spl_conn *conn)
 		if (conn->ntried)
 			count(conn, SPLICER_CNT_RETRIES, 1);
 		conn->tried[conn->ntried++] = srv;
+		if (reuse_spare(conn, srv))
+			return;
 		WRITE_ONCE(conn->srv, srv);
 		spl_stats_inc(&srv->stats, SPLICER_CNT_CONNS);
 		spl_stats_inc(&srv->stats, SPLICER_CNT_ACTIVE);
@@ -870,9 +966,18 @@ static bool splice_wanted(struct spl_conn *conn)
 	     mode == SPLICER_PERSIST_LEARN ||
 	     READ_ONCE(conn->svc->cfg.location_rewrite)) && !conn->resp_heads)
 		return false;	/* the first response head must be seen first */
+	/*
+	 * A client held only because its last request said Connection: close
+	 * has nothing more to say: the rest of the response can be spliced.
+	 * Should it send more anyway, the bytes wait unread in its socket and
+	 * the quiet check refuses.
+	 */
+	if (up->hold && !(up->closing && !conn->error && !conn->rebind &&
+			  !up->upgrading && conn->pipe_len < SPL_PIPELINE_MAX))
+		return false;
 	return up->off == up->len && down->off == down->len &&
 	       !up->eof && !down->eof && !up->shut && !down->shut &&
-	       !up->dead && !up->hold;
+	       !up->dead;
 }
 
 static int try_splice(struct spl_conn *conn)
@@ -893,7 +998,8 @@ static int try_splice(struct spl_conn *conn)
 	detach(conn->csock, &conn->csaved);
 	detach(conn->ssock, &conn->ssaved);
 	spl_splice_retire(conn->csock);
-	spl_splice_retire(conn->ssock);
+	spl_splice_park(conn->ssock);
+	conn->sparked = conn->ssock;
 	conn->csock = NULL;
 	conn->ssock = NULL;
 	conn->splice_why = NULL;
@@ -927,6 +1033,34 @@ static void step_spliced(struct spl_conn *conn)
 }
 
 /*
+ * INSPECT, before another request is switched elsewhere: keep the server
+ * connection if it can serve again (open both ways, its response read to
+ * the end, the server not closing), dropping the oldest kept one if need
+ * be; else close it.
+ */
+static void keep_or_close_server(struct spl_conn *conn)
+{
+	struct sock *sk = conn->ssock ? conn->ssock->sk : NULL;
+	struct spl_spare *sp;
+
+	if (!sk || !conn->srv || conn->srv_closing || conn->down.eof ||
+	    conn->down.off != conn->down.len ||
+	    READ_ONCE(sk->sk_state) != TCP_ESTABLISHED) {
+		close_server(conn, false);
+		release_server(conn);
+		return;
+	}
+	if (conn->nspares == SPL_SPARES_MAX)
+		drop_spare(conn, 0, false);
+	sp = &conn->spares[conn->nspares++];
+	sp->sock = conn->ssock;
+	sp->saved = conn->ssaved;
+	sp->srv = conn->srv;
+	conn->ssock = NULL;
+	WRITE_ONCE(conn->srv, NULL);
+}
+
+/*
  * INSPECT: the next request belongs to another pool (or a rule answers
  * it) and every response before it is out. Close this server's
  * connection, put the request head first in the buffer and choose again,
@@ -937,8 +1071,7 @@ static void rebind(struct spl_conn *conn)
 	struct spl_dir *up = &conn->up;
 	u32 left = up->len - up->fwd;
 
-	close_server(conn, false);
-	release_server(conn);
+	keep_or_close_server(conn);
 	memmove(up->buf, up->buf + up->fwd, left);
 	*up = (struct spl_dir){
 		.buf = up->buf, .cap = up->cap, .len = left,
@@ -947,6 +1080,7 @@ static void rebind(struct spl_conn *conn)
 	free_dir(&conn->down);
 	memset(&conn->down, 0, sizeof(conn->down));
 	conn->rebind = false;
+	conn->srv_closing = false;
 	conn->ntried = 0;
 	conn->timed_out = false;
 	conn->decision[0] = '\0';

@@ -72,6 +72,7 @@ struct spl_sock_cbs {
 #define SPL_CONN_F_KILL		0	/* bit in flags: end now (admin) */
 
 #define SPL_PIPELINE_MAX	16	/* requests awaiting their response */
+#define SPL_SPARES_MAX		4	/* INSPECT: idle server connections kept */
 
 struct spl_conn {
 	struct kref ref;
@@ -93,6 +94,7 @@ struct spl_conn {
 	bool hs_started;
 	struct spl_handshake hs;	/* TLS (handshake.c) */
 	struct socket *ssock;		/* server, or NULL */
+	struct socket *sparked;		/* spliced: the silenced server socket, holding its port */
 	struct spl_sock_cbs csaved, ssaved;
 
 	u8 state;			/* enum spl_conn_state, work only */
@@ -138,6 +140,19 @@ struct spl_conn {
 	char *made;			/* a response built for this connection */
 	const struct spl_pool *bound_pool; /* compared only: INSPECT */
 	bool inspect;			/* every request switched on its own */
+	bool srv_closing;		/* the server said it closes after this response */
+	/*
+	 * INSPECT: server connections of earlier requests, idle, kept for
+	 * later requests switched to the same pool (oldest first; each with
+	 * its callbacks still attached, a reference and an active count on
+	 * its server). Work only.
+	 */
+	struct spl_spare {
+		struct socket *sock;
+		struct spl_server *srv;
+		struct spl_sock_cbs saved;
+	} spares[SPL_SPARES_MAX];
+	u8 nspares;
 	bool rebind;			/* INSPECT: the next request goes elsewhere */
 	u32 made_len;
 

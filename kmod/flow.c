@@ -328,6 +328,9 @@ bool spl_frame_down(struct spl_conn *conn, struct spl_dir *d)
 			break;
 		}
 		e = spl_flow_oldest(conn);
+		if ((resp.flags & SPL_HTTP_F_CLOSE) ||
+		    (resp.minor == 0 && !(resp.flags & SPL_HTTP_F_KEEPALIVE)))
+			conn->srv_closing = true;
 		if (resp.status >= 200 && resp.status != 101 && e->pflags && !e->upgrade) {
 			u32 n = spl_persist_response(conn, e, d->buf + d->fwd, end,
 						     d->len - d->fwd - end,

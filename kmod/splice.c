@@ -470,8 +470,14 @@ static void leg_of(struct sock *sk, struct spl_xlate_leg *leg)
 	leg->ts_ok = tp->rx_opt.tstamp_ok;
 }
 
-/* Close @sock without a packet: repair mode makes tcp_close() silent. */
-void spl_splice_retire(struct socket *sock)
+/*
+ * Silence @sock: in repair mode neither tcp_close() nor tcp_disconnect()
+ * sends a packet. A parked server socket stays open (and hashed) while its
+ * flow is spliced, so its local port and 4-tuple cannot be handed to a new
+ * connection whose packets the hooks would take for the spliced flow's; it
+ * never sees a packet of that flow, the hooks take them all.
+ */
+void spl_splice_park(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
 
@@ -479,6 +485,12 @@ void spl_splice_retire(struct socket *sock)
 	tcp_sk(sk)->repair = 1;
 	tcp_sk(sk)->repair_queue = TCP_NO_QUEUE;
 	release_sock(sk);
+}
+
+/* Close @sock without a packet. */
+void spl_splice_retire(struct socket *sock)
+{
+	spl_splice_park(sock);
 	sock_release(sock);
 }
 

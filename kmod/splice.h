@@ -50,6 +50,7 @@ void spl_splice_end(struct spl_conn *conn, bool reset);
 
 struct socket;
 /* Close a socket of a spliced connection without sending anything. */
+void spl_splice_park(struct socket *sock);
 void spl_splice_retire(struct socket *sock);
 
 /* When the next spl_splice_poll() is due (jiffies). */

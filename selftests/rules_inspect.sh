@@ -15,6 +15,10 @@
 #    connection; the service's REBINDS counter (when the kernel has it)
 #    rose by 7;
 #  - consecutive requests for the same pool stay on the same server;
+#  - kept server connections: 8 requests alternating /a and /b on one
+#    connection reach one server of each pool, over one server connection
+#    each (nginx's X-Conn: 2 distinct server connections, not 8); the log's
+#    decisions say "kept connection" for requests 3 to 8;
 #  - the same 8 requests pipelined (written at once, the last with
 #    Connection: close): 8 responses, in order, each from the right pool;
 #  - the decision log: one request record per request of the connection,
@@ -145,6 +149,27 @@ check_eq "statuses" "200 200 200 200 200" "$(printf '%s\n' "$out" | awk '{ print
 read -r s1 s2 s3 s4 s5 <<<"$(printf '%s\n' "$out" | awk '{ print $3 }' | xargs)"
 check_eq "the /a requests: one server of pool a" "a $s1 $s1" "$(pool_of "$s1") $s2 $s3"
 check_eq "the /b requests: one server of pool b" "b $s4" "$(pool_of "$s4") $s5"
+
+step "INSPECT: switching back to a pool reuses the kept server connection"
+args=()
+for ((i = 1; i <= N; i++)); do
+	p=/a; ((i % 2)) || p=/b
+	args+=(-o /dev/null "http://$LB_IP$p?k=kept-$i")
+done
+out=$(in_cli curl -sS --max-time 30 -w '%{http_code} %header{x-server} %header{x-conn}\n' "${args[@]}" 2>&1)
+printf '%s\n' "$out" | sed 's/^/    /'
+check_eq "statuses" "$(printf '200 %.0s' $(seq $N) | xargs)" "$(printf '%s\n' "$out" | awk '{ print $1 }' | xargs)"
+check_eq "pools, alternating" "$(for ((i = 1; i <= N; i++)); do ((i % 2)) && echo a || echo b; done | xargs)" \
+	"$(printf '%s\n' "$out" | while read -r _ s _; do pool_of "$s"; done | xargs)"
+check_eq "servers: one of each pool" 2 "$(printf '%s\n' "$out" | awk '{ print $2 }' | sort -u | grep -c .)"
+check_eq "server connections (server, X-Conn): one per pool" 2 \
+	"$(printf '%s\n' "$out" | awk '{ print $2, $3 }' | sort -u | grep -c .)"
+kept_logged() { [ "$(grep -F 'k=kept-' "$RLOG" | grep -c '^{"kind":"request"')" -ge "$N" ]; }
+wait_until "the log to hold the $N requests" 100 0.1 kept_logged ||
+	fail "$(grep -c 'k=kept-' "$RLOG") records of k=kept-*, expected $N"
+kept=$(grep -F 'k=kept-' "$RLOG" | grep '^{"kind":"request"' |
+	jq -r 'select(.decision | test("kept connection")) | .request_no' | sort -n | xargs)
+check_eq "requests whose decision says kept connection" "$(seq 3 $N | xargs)" "$kept"
 
 step "INSPECT: the same $N requests pipelined (written at once)"
 resp=$(in_cli timeout 30 bash -c '

@@ -4,9 +4,7 @@
 # "service set web splice on" when this splicerctl has it, else by raw
 # netlink. Asserts:
 #  - 2000 connections, one GET / each (keep-alive: the client closes once it
-#    has the response; a request with Connection: close is never spliced,
-#    the relay keeps such a connection to see its response end), 16 at a
-#    time: all 200 with the right body;
+#    has the response), 16 at a time: all 200 with the right body;
 #  - the spliced counter says at least 95 % of them (a response that
 #    overtakes the splice keeps its connection on the relay: about 0.5 %
 #    under TCG), splice_fallback 0; the log has 2000 connection records, as

@@ -3,7 +3,8 @@
 # Resets in the middle of a spliced transfer. The server is splpeer.py's,
 # which answers with 1 GiB and reports how its sending ended. Asserts:
 #  - client reset: the client reads 4 MiB, stops (the connection is
-#    "spliced", no TCP socket in the lb namespace but the listener), then
+#    "spliced", no TCP socket in the lb namespace but the listener and the
+#    parked server-side one), then
 #    closes with SO_LINGER 0; the server's send fails with ECONNRESET/EPIPE;
 #    the connection leaves /proc/net/splicer/conns, and its log record,
 #    written as it is freed, comes 5 s (the linger) to 8 s after the reset
@@ -60,7 +61,8 @@ C1=$BG_PID
 wait_until "4 MiB read" 900 0.1 test -e "$T/c1.paused" || fail "client 1: $(cat "$T/c1.json")"
 wait_until "the connection to be spliced" 100 0.1 conn_is spliced ||
 	fail "not spliced: $(in_lb cat /proc/net/splicer/conns)"
-check_eq "TCP sockets in the lb namespace besides the listener" "" "$(lb_tcp)"
+check_eq "TCP sockets in the lb namespace besides the listener and the parked one" "" "$(lb_tcp_unparked)"
+check_eq "the parked server-side socket" 1 "$(lb_parked_count)"
 in_lb cat /proc/net/splicer/conns | tail -n +2
 touch "$T/c1.go"
 wait_until "the server to see the end" 300 0.1 test -s "$T/s1.json" ||
@@ -83,7 +85,8 @@ C2=$BG_PID
 wait_until "4 MiB sent" 900 0.1 test -e "$T/s2.paused" || fail "server 2 did not send 4 MiB"
 wait_until "the connection to be spliced" 100 0.1 conn_is spliced web2 ||
 	fail "not spliced: $(in_lb cat /proc/net/splicer/conns)"
-check_eq "TCP sockets in the lb namespace besides the listener" "" "$(lb_tcp)"
+check_eq "TCP sockets in the lb namespace besides the listener and the parked one" "" "$(lb_tcp_unparked)"
+check_eq "the parked server-side socket" 1 "$(lb_parked_count)"
 t0=$SECONDS
 touch "$T/s2.go"
 wait_until "curl to end" 300 0.1 pid_gone $C2 || fail "curl still running 30 s after the reset"

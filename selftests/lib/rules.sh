@@ -9,7 +9,8 @@
 # - rnginx_start NAME=ADDR:PORT...: nginx in the srv namespace (fast under
 #   TCG; python backends start in seconds), one server block per NAME. Every
 #   server answers any method and path with 200
-#   "server=NAME method=M uri=URI" and X-Server: NAME, and logs each request
+#   "server=NAME method=M uri=URI", X-Server: NAME and X-Conn: the number
+#   nginx gave the connection it came on, and logs each request
 #   line to $T/NAME.log (lib.sh's backend_requests counts them). Endpoints
 #   of NAME listening on IP:PORT, each with X-Server: NAME too:
 #     /redir/self    302, Location: http://IP:PORT/login?x=1 and
@@ -57,6 +58,7 @@ rnginx_start() {
 			cat <<-EOF
 			  server { listen $addr; access_log $T/$name.log reqline;
 			    location / { add_header X-Server $name always;
+			      add_header X-Conn \$connection always;
 			      return 200 "server=$name method=\$request_method uri=\$request_uri\\n"; }
 			    location = /redir/self { add_header X-Server $name always;
 			      add_header Content-Location "http://$ip/other" always;

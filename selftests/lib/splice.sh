@@ -6,19 +6,30 @@
 
 SPLPEER=$LIB/splpeer.py
 
+# Location rewriting (on by default) needs the first response head, so with
+# it the splice waits for that head (Documentation/splice.md): an upload is
+# relayed until its response starts. These tests are about the early splice
+# point, so turning the splice on turns the rewriting off, unless
+# SPLICE_REWRITE=1 (selftests/rules_edge.sh tests the two together).
+
 # splice_set SVC 0|1: the service's SPLICE attribute by raw netlink (the
 # tests' counters show it took: python is slow to start under TCG)
 splice_set() {
-	local out
-	out=$(splnl SERVICE_SET "{\"SERVICE\": {\"NAME\": \"$1\", \"SPLICE\": $2}}") ||
-		fail "SERVICE_SET $1 SPLICE $2 rejected: $out"
-	info "service $1: splice $2 (netlink)"
+	local out rw=""
+	[ "$2" = 0 ] || [ "${SPLICE_REWRITE:-0}" = 1 ] || rw=', "LOCATION_REWRITE": 0'
+	out=$(splnl SERVICE_SET "{\"SERVICE\": {\"NAME\": \"$1\", \"SPLICE\": $2$rw}}") ||
+		fail "SERVICE_SET $1 SPLICE $2$rw rejected: $out"
+	info "service $1: splice $2${rw:+, location rewriting off} (netlink)"
 }
 
 # splice_on SVC: splicerctl's "service set SVC splice on" if this splicerctl
 # has it, else raw netlink (sets SPLICE_VIA to "splicerctl" or "netlink").
 splice_on() {
-	ctl_try service set "$1" splice on
+	if [ "${SPLICE_REWRITE:-0}" = 1 ]; then
+		ctl_try service set "$1" splice on
+	else
+		ctl_try service set "$1" splice on location-rewrite off
+	fi
 	if [ "$CTL_RC" = 0 ]; then
 		SPLICE_VIA=splicerctl
 		local out
@@ -77,6 +88,15 @@ log_has() { [ "$(log_count)" -ge "$1" ]; }
 
 # lb_tcp: TCP sockets of the lb namespace other than listeners, one per line
 lb_tcp() { in_lb ss -Htan | grep -v '^LISTEN' || true; }
+
+# A spliced connection's server-side socket stays open, silent and idle
+# (parked: it keeps its port, Documentation/splice.md) until the flow ends.
+PARKED_RE='^ESTAB +0 +0 +198\.18\.1\.1:[0-9]+ +198\.18\.1\.[0-9]+:[0-9]+ *$'
+# lb_tcp_unparked: lb_tcp without the parked sockets (established, empty
+# queues, from splicer's server-side address to a server)
+lb_tcp_unparked() { lb_tcp | grep -Ev "$PARKED_RE" || true; }
+# lb_parked_count: how many sockets look parked
+lb_parked_count() { lb_tcp | grep -cE "$PARKED_RE" || true; }
 
 # conn_state [SVC]: the state column of SVC's (default web) first row of
 # /proc/net/splicer/conns
