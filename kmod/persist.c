@@ -174,8 +174,13 @@ static bool hash_input(const struct spl_conn *conn, const struct spl_persist *p,
 	return true;
 }
 
-/* The token in our cookie (COOKIE) or the prefix (PREFIX), as a verdict. */
-static u8 token_of(const struct spl_conn *conn, const struct spl_persist *p,
+/*
+ * The token in our cookie (COOKIE) or the prefix (PREFIX), as a verdict.
+ * Tokens are scoped to the pool (its name is under the MAC): every service
+ * of the pool with the same key accepts them, so a user keeps his server
+ * from an HTTP service to the HTTPS one in front of the same pool.
+ */
+static u8 token_of(const struct spl_persist *p, const char *pool,
 		   const u8 *head, u32 head_len, struct spl_token *t)
 {
 	u32 off, len;
@@ -190,7 +195,7 @@ static u8 token_of(const struct spl_conn *conn, const struct spl_persist *p,
 			return SPL_PV_FORGED;
 		len = SPL_TOKEN_HEX;
 	}
-	switch (spl_token_check(head + off, len, conn->svc->name, &p->keys,
+	switch (spl_token_check(head + off, len, pool, &p->keys,
 				p->maxidle, p->maxlife, wall_now(), t)) {
 	case SPL_TOKEN_OK:
 		return SPL_PV_HIT;
@@ -238,7 +243,7 @@ struct spl_server *spl_persist_pick(struct spl_conn *conn,
 		return NULL;
 	case SPLICER_PERSIST_COOKIE:
 	case SPLICER_PERSIST_PREFIX:
-		pc->pv = token_of(conn, p, head, head_len, &t);
+		pc->pv = token_of(p, pool->name, head, head_len, &t);
 		if (token_invalid(pc->pv))
 			spl_conn_count(conn, SPLICER_CNT_PERSIST_INVALID, 1);
 		if (pc->pv == SPL_PV_HIT)
@@ -363,7 +368,7 @@ u32 spl_persist_request(struct spl_conn *conn, struct spl_log_req *e,
 	switch (p->mode) {
 	case SPLICER_PERSIST_COOKIE:
 	case SPLICER_PERSIST_PREFIX:
-		pv = token_of(conn, p, head, head_len, &t);
+		pv = token_of(p, conn->pool_name, head, head_len, &t);
 		if (pv == SPL_PV_HIT && t.srv_id != srv->id)
 			pv = SPL_PV_ELSEWHERE;
 		if (p->mode == SPLICER_PERSIST_PREFIX) {
@@ -457,7 +462,7 @@ u32 spl_persist_response(struct spl_conn *conn, struct spl_log_req *e,
 		return head_len;
 	}
 
-	spl_token_make(token, &t, conn->svc->name, &p->keys.key[0]);
+	spl_token_make(token, &t, conn->pool_name, &p->keys.key[0]);
 	if (e->pflags & SPL_PR_PREFIX) {
 		token[SPL_TOKEN_HEX] = SPL_PREFIX_SEP;
 		rw.prefix_name = p->name;

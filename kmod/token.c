@@ -14,18 +14,18 @@ static const siphash_key_t fp_key = {{ 0x73706c6963657232ULL, 0x6b65792d69642d31
 #define SPL_TOKEN_SIGNED	13	/* version, id, born, seen */
 #define SPL_TOKEN_MSG_MAX	(SPL_TOKEN_SIGNED + 64)
 
-static u64 token_mac(const u8 *signed_part, const char *svc,
+static u64 token_mac(const u8 *signed_part, const char *scope,
 		     const siphash_key_t *key)
 {
 	u8 msg[SPL_TOKEN_MSG_MAX];
-	size_t n = strnlen(svc, sizeof(msg) - SPL_TOKEN_SIGNED);
+	size_t n = strnlen(scope, sizeof(msg) - SPL_TOKEN_SIGNED);
 
 	memcpy(msg, signed_part, SPL_TOKEN_SIGNED);
-	memcpy(msg + SPL_TOKEN_SIGNED, svc, n);
+	memcpy(msg + SPL_TOKEN_SIGNED, scope, n);
 	return siphash(msg, SPL_TOKEN_SIGNED + n, key);
 }
 
-void spl_token_make(u8 *out, const struct spl_token *t, const char *svc,
+void spl_token_make(u8 *out, const struct spl_token *t, const char *scope,
 		    const siphash_key_t *key)
 {
 	u8 raw[SPL_TOKEN_BYTES];
@@ -34,7 +34,7 @@ void spl_token_make(u8 *out, const struct spl_token *t, const char *svc,
 	put_unaligned_be32(t->srv_id, raw + 1);
 	put_unaligned_be32(t->born, raw + 5);
 	put_unaligned_be32(t->seen, raw + 9);
-	put_unaligned_be64(token_mac(raw, svc, key), raw + SPL_TOKEN_SIGNED);
+	put_unaligned_be64(token_mac(raw, scope, key), raw + SPL_TOKEN_SIGNED);
 	bin2hex(out, raw, sizeof(raw));
 }
 
@@ -46,7 +46,7 @@ static u32 age(u32 then, u32 now)
 	return d > 0 ? d : 0;
 }
 
-enum spl_token_verdict spl_token_check(const u8 *val, u32 len, const char *svc,
+enum spl_token_verdict spl_token_check(const u8 *val, u32 len, const char *scope,
 				       const struct spl_token_keys *keys,
 				       u32 maxidle, u32 maxlife, u32 now,
 				       struct spl_token *t)
@@ -60,7 +60,7 @@ enum spl_token_verdict spl_token_check(const u8 *val, u32 len, const char *svc,
 		return SPL_TOKEN_FORGED;
 	mac = get_unaligned_be64(raw + SPL_TOKEN_SIGNED);
 	for (i = 0; i < keys->n && i < ARRAY_SIZE(keys->key); i++)
-		if (token_mac(raw, svc, &keys->key[i]) == mac)
+		if (token_mac(raw, scope, &keys->key[i]) == mac)
 			break;
 	if (i == keys->n || i == ARRAY_SIZE(keys->key))
 		return SPL_TOKEN_ALTERED;

@@ -5,14 +5,15 @@
  *   token = hex( version | server id | born | seen | mac )
  *             1 byte     4 bytes     4      4      8 bytes = 21 bytes, 42 hex digits
  *
- *   mac = SipHash-2-4(key, version | server id | born | seen | service name)
+ *   mac = SipHash-2-4(key, version | server id | born | seen | pool name)
  *
  * The server id is a hash of the server's name (spl_server_id()), so the
  * token reveals no address and every node configured with the same names
  * and key decides the same. born and seen are wall-clock seconds: when the
  * token was first issued (maxlife) and last refreshed (maxidle). The MAC
- * binds the token to the service, so one service's token is void on
- * another. Two keys are accepted (rotation); new tokens use the first.
+ * binds the token to the pool: it is good on every service in front of
+ * that pool with the same key (HTTP and HTTPS alike), void for another
+ * pool. Two keys are accepted (rotation); new tokens use the first.
  */
 #ifndef _SPL_TOKEN_H
 #define _SPL_TOKEN_H
@@ -45,7 +46,7 @@ enum spl_token_verdict {
 };
 
 /* Write the SPL_TOKEN_HEX lowercase hex digits of @t into @out. */
-void spl_token_make(u8 *out, const struct spl_token *t, const char *svc,
+void spl_token_make(u8 *out, const struct spl_token *t, const char *scope,
 		    const siphash_key_t *key);
 
 /*
@@ -55,7 +56,7 @@ void spl_token_make(u8 *out, const struct spl_token *t, const char *svc,
  * @now: wall-clock seconds
  * @t: filled in when the MAC verifies (even if expired)
  */
-enum spl_token_verdict spl_token_check(const u8 *val, u32 len, const char *svc,
+enum spl_token_verdict spl_token_check(const u8 *val, u32 len, const char *scope,
 				       const struct spl_token_keys *keys,
 				       u32 maxidle, u32 maxlife, u32 now,
 				       struct spl_token *t);

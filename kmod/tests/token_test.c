@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: persistence tokens (kmod/token.c): round trip, every altered
- * digit refused, malformed tokens, the MAC binding the service, key
+ * digit refused, malformed tokens, the MAC binding the pool, key
  * rotation, maxidle and maxlife, server ids and key fingerprints.
  *
  * The golden values (known_token, server_id_known, key_id_known) were
@@ -183,8 +183,8 @@ static void spl_token_malformed(struct kunit *test)
 					      tok.seen, &out), SPL_TOKEN_FORGED);
 }
 
-/* The MAC covers the service: one service's token is void on another. */
-static void spl_token_other_service(struct kunit *test)
+/* The MAC covers the scope (the pool name): one pool's token is void for another. */
+static void spl_token_other_pool(struct kunit *test)
 {
 	struct spl_token_keys keys = keys1(&key_a);
 	struct hex h = make(&tok, "a", &key_a);
@@ -340,7 +340,7 @@ static struct kunit_case spl_token_cases[] = {
 	KUNIT_CASE(spl_token_known_token),
 	KUNIT_CASE(spl_token_every_digit_altered),
 	KUNIT_CASE(spl_token_malformed),
-	KUNIT_CASE(spl_token_other_service),
+	KUNIT_CASE(spl_token_other_pool),
 	KUNIT_CASE(spl_token_key_rotation),
 	KUNIT_CASE(spl_token_expiry),
 	KUNIT_CASE(spl_token_uppercase),
