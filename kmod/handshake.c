@@ -215,10 +215,21 @@ int spl_nl_tls_accept(struct sk_buff *skb, struct genl_info *info)
 	}
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
-	fd_install(fd, file);
+	/*
+	 * The reply goes first, as in net/handshake: a reply that cannot be
+	 * delivered leaves no descriptor behind in the worker's table, and the
+	 * handshake is completed at once instead of waiting for its timeout.
+	 * The worker cannot read the reply before this syscall returns.
+	 */
 	err = genlmsg_reply(msg, info);
-	/* a lost reply: the worker never learns the descriptor; the timeout ends it */
-	return err;
+	if (err) {
+		put_unused_fd(fd);
+		fput(file);
+		spl_handshake_release_id(sn, id, err);
+		return err;
+	}
+	fd_install(fd, file);
+	return 0;
 }
 
 static const struct nla_policy spl_tls_policy[SPLICER_TLS_A_MAX + 1] = {
