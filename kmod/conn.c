@@ -1148,10 +1148,15 @@ static void step_relay(struct spl_conn *conn)
 		}
 		if (up->closing && spl_flow_idle(conn) && down->flow == SPL_FLOW_HEAD &&
 		    down->off == down->len && !down->shut) {
-			/* the client said Connection: close and has its answer */
+			/*
+			 * The client said Connection: close and has its answer.
+			 * The server connection is done too: a reset ends it
+			 * without a TIME-WAIT here, which at a high rate of such
+			 * requests to one server would use up the local ports.
+			 */
 			count_bytes(conn, up0, down0);
 			down->eof = true;
-			relay_to_linger(conn, false);
+			relay_to_linger(conn, true);
 			return;
 		}
 		if (up->shut && down->shut) {
