@@ -19,6 +19,8 @@ SYSTEMS = ["direct", "splicer", "splicer-splice", "haproxy", "nginx"]
 BALANCERS = ["splicer", "splicer-splice", "haproxy", "nginx"]
 SCENARIOS = ["ka-1k", "close-1k", "ka-1m", "stream-256m"]
 TLS_SCENARIOS = ["tls-ka-1k", "tls-close-1k", "tls-ka-1m"]
+TLS_SYSTEMS = ["direct", "splicer", "splicer-splice", "haproxy", "nginx"]
+RULE_SCENARIOS = ["rules-ka-1k", "rules-close-1k"]
 
 
 def die(msg):
@@ -81,11 +83,28 @@ def errors(r):
 
 
 def index(doc):
-    """{(scenario, system, servers): result}; n/a results under servers None."""
+    """{(scenario, system, servers): result}; n/a results under servers None.
+    The rules results are in rules_index()."""
     idx = {}
     for r in doc["results"]:
-        idx[(r["scenario"], r["system"], r.get("servers"))] = r
+        if r["scenario"] not in RULE_SCENARIOS:
+            idx[(r["scenario"], r["system"], r.get("servers"))] = r
     return idx
+
+
+def rules_index(doc):
+    """{(scenario, number of rules): result}"""
+    return {(r["scenario"], r["rules"]): r for r in doc["results"]
+            if r["scenario"] in RULE_SCENARIOS and "rules" in r}
+
+
+def tls_scenarios(doc):
+    have = {r["scenario"] for r in doc["results"]}
+    return [s for s in TLS_SCENARIOS if s in have]
+
+
+def rule_counts(doc):
+    return doc["guest"].get("rules", {}).get("counts", [])
 
 
 def pools(doc):
@@ -104,15 +123,18 @@ def scenarios(doc):
 def lookup(idx, scn, system, n):
     """The result of SYSTEM in SCN with N servers, or its n/a slot."""
     return idx.get((scn, system, n)) or idx.get((scn, system, None)) \
-        or idx.get((scn, "all", None))
+        or idx.get((scn, "all", n)) or idx.get((scn, "all", None))
 
 
 def check(args):
+    """Every slot has a figure (or says why not). A TLS run that failed, a
+    TLS session other than intended and rule hits that do not add up are
+    warnings: the run's figures are kept, and the page says so."""
     doc = load(args.json)
     idx = index(doc)
-    bad = []
+    bad, warn = [], []
     scns = scenarios(doc)
-    if not scns:
+    if not scns and not tls_scenarios(doc) and not rule_counts(doc):
         bad.append("no scenario at all")
     for scn in scns:
         if not idx.get((scn, "direct", 1)):
@@ -122,12 +144,40 @@ def check(args):
                 r = lookup(idx, scn, system, n)
                 if not r:
                     bad.append(f"{scn}: no figure for {system} with {n} server(s)")
+                elif r.get("failed"):
+                    bad.append(f"{scn}: {system} with {n} server(s) failed: {r['failed']}")
                 elif not r.get("na") and (r["requests"] <= 0 or r["duration_us"] <= 0):
                     bad.append(f"{scn}: {system} with {n} server(s) answered nothing")
+    for scn in tls_scenarios(doc):
+        for system in TLS_SYSTEMS:
+            r = lookup(idx, scn, system, 1)
+            if not r:
+                bad.append(f"{scn}: no result for {system}")
+            elif r.get("failed"):
+                warn.append(f"{scn}: {system} failed: {r['failed']}")
+            elif not r.get("na"):
+                if r["requests"] <= 0 or r["duration_us"] <= 0:
+                    bad.append(f"{scn}: {system} answered nothing")
+                if not r.get("tls", {}).get("as_intended", False):
+                    warn.append(f"{scn}: {system}: TLS not as intended: {r.get('tls')}")
+    ridx = rules_index(doc)
+    for n in rule_counts(doc):
+        for scn in RULE_SCENARIOS:
+            r = ridx.get((scn, n))
+            if not r:
+                bad.append(f"{scn}: no figure with {n} rules")
+            elif r["requests"] <= 0 or r["duration_us"] <= 0:
+                bad.append(f"{scn}: nothing answered with {n} rules")
+            elif not r.get("hits_ok", False):
+                warn.append(f"{scn} with {n} rules: rule hits do not add up: last rule "
+                            f"{r.get('hits_last')}, the others {r.get('hits_others')}, "
+                            f"{r['requests']} requests")
     if doc["guest"].get("idle_conns"):
         for system in ("direct", "splicer", "haproxy"):
             if not idx.get(("idle", system, 1)):
                 bad.append(f"idle: no figure for {system}")
+    for w in warn:
+        print(f"report.py: {args.json}: warning: {w}", file=sys.stderr)
     for b in bad:
         print(f"report.py: {args.json}: {b}", file=sys.stderr)
     if bad:
@@ -146,11 +196,22 @@ TITLES = {
     "stream-256m": ("One 256 MiB download", "MB/s",
                     "curl, one connection, `GET /256m`; MB = 10^6 bytes"),
 }
-TLS_TITLES = {
-    "tls-ka-1k": "TLS, keep-alive, 1 KiB responses",
-    "tls-close-1k": "TLS, a new connection (and handshake) per request, 1 KiB",
-    "tls-ka-1m": "TLS, keep-alive, 1 MiB responses",
-}
+TITLES.update({
+    "tls-ka-1k": ("TLS, keep-alive, 1 KiB responses", "requests/s",
+                  "wrk over TLS, 16 connections kept alive, `GET /1k`"),
+    "tls-close-1k": ("TLS, a new connection and full handshake per request, 1 KiB",
+                     "handshakes/s",
+                     "wrk over TLS, 16 connections, `Connection: close` on every request: "
+                     "a full handshake per request (no session ticket, no session cache)"),
+    "tls-ka-1m": ("TLS, keep-alive, 1 MiB responses", "MB/s",
+                  "wrk over TLS, 16 connections kept alive, `GET /1m`; MB = 10^6 bytes"),
+    "rules-ka-1k": ("Keep-alive, 1 KiB, every request decided by the rules", "requests/s",
+                    "wrk, 16 connections kept alive, `GET /1k`, `inspect on`"),
+    "rules-close-1k": ("A new connection per request, 1 KiB", "requests/s",
+                       "wrk, 16 connections, `Connection: close` on every request"),
+})
+RULE_LABELS = {"rules-ka-1k": "keep-alive (inspect)", "rules-close-1k": "a new connection per request"}
+REF_LABELS = {"ka-1k": "keep-alive", "close-1k": "a new connection per request"}
 NAMES = {"direct": "direct", "splicer": "splicer relay", "splicer-splice": "splicer splice",
          "haproxy": "HAProxy", "nginx": "nginx"}
 
@@ -158,6 +219,11 @@ NAMES = {"direct": "direct", "splicer": "splicer relay", "splicer-splice": "spli
 def figure(scn, r):
     rps, mbps = throughput(r)
     return mbps if TITLES[scn][1] == "MB/s" else rps
+
+
+def usable(r):
+    """A result with a figure (not n/a, not failed)."""
+    return r is not None and not r.get("na") and not r.get("failed")
 
 
 def fmt(v):
@@ -169,12 +235,14 @@ def cell(scn, r, direct, haproxy, system):
         return "missing"
     if r.get("na"):
         return "n/a"
+    if r.get("failed"):
+        return "**failed**"
     v = figure(scn, r)
     text = fmt(v)
     ratios = []
-    if system != "direct" and direct:
+    if system != "direct" and usable(direct):
         ratios.append(f"{v / figure(scn, direct):.2f}×")
-    if system not in ("direct", "haproxy") and haproxy:
+    if system not in ("direct", "haproxy") and usable(haproxy):
         ratios.append(f"{v / figure(scn, haproxy):.2f}×")
     if ratios:
         text += " (" + " / ".join(ratios) + ")"
@@ -303,24 +371,23 @@ def markdown(args):
         w("| servers | " + " | ".join(NAMES[s] for s in SYSTEMS) + " |")
         w("| ---: | " + " | ".join("---:" for _ in SYSTEMS) + " |")
         direct = idx.get((scn, "direct", 1))
+        skipped = {}
         for n in pl:
+            na = idx.get((scn, "all", n))
+            if na and na.get("na"):
+                skipped.setdefault(na["na"], []).append(n)
+                continue
             haproxy = idx.get((scn, "haproxy", n))
             cells = []
             for s in SYSTEMS:
                 r = direct if s == "direct" else lookup(idx, scn, s, n)
                 cells.append(cell(scn, r, direct, haproxy, s))
             w(f"| {n} | " + " | ".join(cells) + " |")
-    tls = [r for r in doc["results"] if r["scenario"] in TLS_TITLES and r.get("na")]
-    if tls:
-        w("")
-        w("### TLS")
-        w("")
-        w("| scenario | " + " | ".join(NAMES[s] for s in SYSTEMS) + " |")
-        w("| --- | " + " | ".join("---:" for _ in SYSTEMS) + " |")
-        for r in tls:
-            w(f"| {TLS_TITLES[r['scenario']]} | " + " | ".join("n/a" for _ in SYSTEMS) + " |")
-        w("")
-        w(f"n/a: {tls[0]['na']}; these rows get figures with it.")
+        for why, ns in skipped.items():
+            w("")
+            w(f"Not measured with {' or '.join(str(n) for n in ns)} servers: {why}.")
+    tls_section(doc, idx, w)
+    rules_section(doc, idx, w)
     mem = memory_rows(doc)
     if mem:
         n = next(iter(mem.values()))["n"]
@@ -381,6 +448,180 @@ def markdown(args):
     sys.stdout.write("\n".join(out))
 
 
+def tls_section(doc, idx, w):
+    scns = tls_scenarios(doc)
+    if not scns:
+        return
+    g = doc["guest"]
+    t = g.get("tls", {})
+    w("")
+    w("## TLS")
+    w("")
+    w("One server in the pool; the same client, backend and balancer settings as above, "
+      "with TLS between the client and the system under test: the balancers speak plain "
+      "HTTP to the backend; for direct, the backend itself terminates TLS.")
+    w("")
+    if t:
+        w(f"- **The same TLS for every system**: {t['protocol']}, "
+          f"`{t['ciphersuite']}`, key exchange {t['group']}, one {t['certificate']} "
+          "certificate made with openssl at the start of the run. The clients (wrk, curl "
+          "for the warm-up, `openssl s_client` for the check) get an `OPENSSL_CONF` that "
+          "offers only that; the servers issue no session ticket and keep no session cache, "
+          "so every new connection is a full handshake (an X25519 exchange and an ECDSA "
+          "signature). `openssl s_client` checked, per system, what was negotiated and "
+          "that a second connection could not resume the first's session (below).")
+    w("- **direct**: the backend nginx terminating TLS itself (`listen 8443 ssl`, "
+      "`ssl_protocols TLSv1.3`, `ssl_conf_command Ciphersuites` and `NumTickets 0`, "
+      "`ssl_session_tickets off`, `ssl_session_cache off`), reached through `lb`: one TLS "
+      "termination and no proxy, the ceiling.")
+    w("- **splicer relay**: a second service, `tls on`, on 198.18.0.1:443, "
+      "`splicer-handshaked` (1 worker, `ticket-lifetime 0`) in `lb` "
+      "([tls.md](tls.md)): the daemon does the handshake with OpenSSL in user space and "
+      "installs kTLS both ways, then splicer relays the plaintext in the kernel; kTLS "
+      "encrypts with the kernel's AES-GCM"
+      + (f" (`{t['kernel_gcm_aes']}`)" if t.get("kernel_gcm_aes") else "") + ". "
+      "**splicer splice** does not apply: a kTLS leg stays on the relay.")
+    w("- **HAProxy** (`bind 198.18.0.1:443 ssl crt`, `ssl-min-ver TLSv1.3`, "
+      "`ssl-default-bind-ciphersuites`, `no-tls-tickets`, `tune.ssl.cachesize 0`, and "
+      "`NumTickets 0` through `OPENSSL_CONF`: with `no-tls-tickets` and no cache OpenSSL "
+      "still sends a TLS 1.3 ticket, which clients then offer in vain) and **nginx** (`listen 198.18.0.1:443 ssl`, the backend's "
+      "TLS settings): OpenSSL in user space"
+      + (f" ({' '.join(t['openssl'].split()[:2])})" if t.get("openssl") else "") +
+      ", no kTLS.")
+    hs = g["wrk"].get("seconds_handshakes")
+    if hs and hs != g["wrk"]["seconds"]:
+        w(f"- wrk runs {hs} s of guest time for the handshake figure ({g['wrk']['seconds']} s "
+          f"for the others): its {g['wrk']['conns']} connections start their handshakes at "
+          "once and those still in flight at the end are lost, which weighs less in a "
+          "longer run.")
+    w("")
+    systems = [s for s in TLS_SYSTEMS]
+    w("| scenario | " + " | ".join(NAMES[s] for s in systems) + " |")
+    w("| --- | " + " | ".join("---:" for _ in systems) + " |")
+    fails = []
+    for scn in scns:
+        title, unit, _ = TITLES[scn]
+        direct = lookup(idx, scn, "direct", 1)
+        haproxy = lookup(idx, scn, "haproxy", 1)
+        cells = []
+        for s in systems:
+            r = lookup(idx, scn, s, 1)
+            cells.append(cell(scn, r, direct, haproxy, s))
+            if r and r.get("failed"):
+                fails.append(f"{NAMES[s]}, {title}: {r['failed']}")
+        w(f"| {title} ({unit}) | " + " | ".join(cells) + " |")
+    w("")
+    w("Cells: the figure, then (× direct / × HAProxy). " +
+      "; ".join(f"{TITLES[scn][0]}: {TITLES[scn][2]}" for scn in scns) + ".")
+    nas = {r["na"] for scn in scns for r in [lookup(idx, scn, "splicer-splice", 1)]
+           if r and r.get("na")}
+    if nas:
+        w(f"splicer splice n/a: {'; '.join(sorted(nas))}.")
+    if fails:
+        w("")
+        w("**Failed** (the reason, as the run found it: splicer's counters, its decision "
+          "log, the daemon's last log line; details in bench/results.json):")
+        w("")
+        for f in fails:
+            w(f"- {f}")
+    w("")
+    w("What each system negotiated (`openssl s_client` with the clients' configuration):")
+    w("")
+    for s in systems:
+        info = None
+        for scn in scns:
+            r = lookup(idx, scn, s, 1)
+            if usable(r) and r.get("tls"):
+                info = r["tls"]
+                break
+        if not info:
+            continue
+        text = (f"- {NAMES[s]}: {info['protocol']} `{info['cipher']}`, {info['group']}, "
+                f"{info['signature']} signature, resumption: {info['resumption']}")
+        if info.get("splicer_log"):
+            text += ("; splicer's log of the warm-up connections: " +
+                     ", ".join(f"`{x}`" for x in info["splicer_log"] if x))
+        if not info.get("as_intended"):
+            text += " ⚠ **not the intended TLS**"
+        w(text + ".")
+    r = lookup(idx, "tls-close-1k", "splicer", 1)
+    if usable(r) and r.get("splicer"):
+        c = r["splicer"]
+        w("")
+        w(f"splicer's counters over the handshake run: {c.get('tls_handshakes', 0):,} "
+          f"handshakes completed, {c.get('tls_failed', 0):,} failed, "
+          f"{c.get('tls_refused', 0):,} refused, for {r['requests']:,} requests answered "
+          "(wrk counts the answers within its time; handshakes still in flight at the end "
+          "count in splicer only).")
+        why = r.get("tls_failed_why")
+        if why:
+            reasons = why.get("reasons", {})
+            text = (f"The same run again, not measured, with splicer's decision log read: "
+                    f"{why['tls_handshakes']:,} handshakes completed, {why['tls_failed']:,} "
+                    f"failed, {why['logged_failures']:,} of them logged, as " +
+                    ", ".join(f"`{k}` × {v:,}" for k, v in reasons.items()) + ".")
+            if reasons and all("reset by the client" in k for k in reasons) \
+                    and why["tls_failed"] <= g["wrk"]["conns"]:
+                text += (f" At most one per wrk connection ({g['wrk']['conns']}), each reset "
+                         "by the client: consistent with the handshakes wrk still had open "
+                         "when its time was up.")
+            w("")
+            w(text)
+
+
+def rules_section(doc, idx, w):
+    ridx = rules_index(doc)
+    counts = [n for n in rule_counts(doc) if any((s, n) in ridx for s in RULE_SCENARIOS)]
+    if not counts:
+        return
+    host = doc["guest"]["rules"].get("host", "?")
+    scns = [s for s in RULE_SCENARIOS if any((s, n) in ridx for n in counts)]
+    w("")
+    w("## Content rules: the cost of a long rule list")
+    w("")
+    w("splicer relay, one server, `persist web cookie`, `inspect on`, and *N* content rules "
+      "([content-switching.md](content-switching.md)) of which the request matches only "
+      f"the last: rule *i* < *N* − 1 is `host hNNNN.bench.example pool app`, the last "
+      f"`host {host} pool app`, and every request carries `Host: {host}` (the same "
+      "length as the others' hosts). Rules are evaluated in order until one matches, so "
+      "each decision compares the request with all *N*: the worst case. With `inspect on` "
+      "every request of a keep-alive connection is decided; with a new connection per "
+      "request, each request is its connection's one decision. The rules were added with "
+      "one `splicerctl -b` batch; the hits were checked after each run (only the last rule "
+      "counts any). Cells: the figure, then × the figure with 1 rule.")
+    w("")
+    w("| rules | " + " | ".join(f"{TITLES[s][0]} ({TITLES[s][1]})" for s in scns) + " |")
+    w("| ---: | " + " | ".join("---:" for _ in scns) + " |")
+    for n in counts:
+        cells = []
+        for s in scns:
+            r = ridx.get((s, n))
+            base = ridx.get((s, 1))
+            if not r:
+                cells.append("missing")
+                continue
+            v = figure(s, r)
+            text = fmt(v)
+            if base and n != 1:
+                text += f" ({v / figure(s, base):.2f}×)"
+            e = errors(r)
+            if e:
+                text += f" ⚠ {e:,} errors"
+            if not r.get("hits_ok", False):
+                text += (f" ⚠ hits: last rule {r.get('hits_last')}, "
+                         f"others {r.get('hits_others')}")
+            cells.append(text)
+        w(f"| {n:,} | " + " | ".join(cells) + " |")
+    ref = [(s, idx.get((s, "splicer", 1))) for s in ("ka-1k", "close-1k")]
+    ref = [(s, r) for s, r in ref if usable(r)]
+    if ref:
+        w("")
+        w("For comparison, splicer relay with one server, no rules and no `inspect` "
+          "(Throughput above): " +
+          ", ".join(f"{REF_LABELS[s]} {fmt(figure(s, r))} {TITLES[s][1]}"
+                    for s, r in ref) + ".")
+
+
 def span(vals):
     lo, hi = min(vals), max(vals)
     return f"{lo:.2f}×" if f"{lo:.2f}" == f"{hi:.2f}" else f"{lo:.2f}–{hi:.2f}×"
@@ -393,7 +634,7 @@ def summary(doc, idx, pl, mem):
     for scn in scenarios(doc):
         title = TITLES[scn][0]
         direct = idx.get((scn, "direct", 1))
-        parts, behind = [], []
+        parts, behind = [], {}
         for system in ("splicer", "splicer-splice"):
             rs = [(n, idx.get((scn, system, n))) for n in pl]
             rs = [(n, r) for n, r in rs if r and not r.get("na")]
@@ -411,8 +652,7 @@ def summary(doc, idx, pl, mem):
                     if other == "haproxy":
                         vh.append(ratio)
                     if ratio < 0.95:
-                        behind.append(f"{NAMES[system]} with {n} server{'s' if n > 1 else ''} "
-                                      f"({ratio:.2f}× {NAMES[other]})")
+                        behind.setdefault((system, other), []).append((n, ratio))
             if vh:
                 text += f", {span(vh)} of HAProxy"
             c = [r["splicer"] for _, r in rs if r.get("splicer")]
@@ -424,8 +664,45 @@ def summary(doc, idx, pl, mem):
             continue
         line = f"{title}: " + "; ".join(parts) + "."
         if behind:
-            line += " **Behind**: " + ", ".join(behind) + "."
+            line += " **Behind**: " + "; ".join(
+                f"{NAMES[system]} {span([r for _, r in nr])} of {NAMES[other]} with "
+                f"{', '.join(str(n) for n, _ in nr)} server{'s' if len(nr) > 1 or nr[0][0] > 1 else ''}"
+                for (system, other), nr in behind.items()) + "."
         lines.append(line)
+    for scn in tls_scenarios(doc):
+        title = TITLES[scn][0]
+        r = lookup(idx, scn, "splicer", 1)
+        if r and r.get("failed"):
+            lines.append(f"{title}: **splicer failed**: {r['failed']}.")
+            continue
+        if not usable(r):
+            continue
+        parts, behind = [], []
+        for other in ("direct", "haproxy", "nginx"):
+            o = lookup(idx, scn, other, 1)
+            if usable(o):
+                ratio = figure(scn, r) / figure(scn, o)
+                parts.append(f"{ratio:.2f}× {NAMES[other]}")
+                if other != "direct" and ratio < 0.95:
+                    behind.append(f"{ratio:.2f}× {NAMES[other]}")
+        line = f"{title}: splicer relay {fmt(figure(scn, r))} {TITLES[scn][1]}"
+        if parts:
+            line += ", " + ", ".join(parts)
+        if behind:
+            line += ". **Behind**: " + ", ".join(behind)
+        lines.append(line + ".")
+    ridx = rules_index(doc)
+    counts = rule_counts(doc)
+    if counts and max(counts) > 1:
+        n = max(counts)
+        parts = []
+        for scn in RULE_SCENARIOS:
+            r, base = ridx.get((scn, n)), ridx.get((scn, 1))
+            if r and base:
+                parts.append(f"{RULE_LABELS[scn]} {figure(scn, r) / figure(scn, base):.2f}×")
+        if parts:
+            lines.append(f"{n:,} content rules, the request matching the last, against 1 rule: "
+                         + ", ".join(parts) + ".")
     if mem.get("splicer") and mem.get("haproxy") and mem.get("direct"):
         b = mem["direct"]["kernel"]
         sp = mem["splicer"]["kernel"] - b

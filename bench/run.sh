@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # splicer beside a direct connection, HAProxy and nginx, in a deterministic VM.
 #
-#   bench/run.sh            (make bench) every scenario; about 20 minutes of
+#   bench/run.sh            (make bench) every scenario; about 23 minutes of
 #                           QEMU's CPU time (the wall time on an idle host; a
 #                           busy host stretches it, not the figures); writes
 #                           bench/results.json and, from it,
@@ -11,13 +11,15 @@
 #                           build/bench/quick.json and checks that every
 #                           system produced figures (never how fast)
 #
-# Needs kmod/splicer.ko and ctl/splicerctl built (make). Installs the
-# packages it needs (scripts/deps.sh vm bench). The VM runs bench/guest.sh
-# under selftests/vm/run.sh --bench; its console is build/bench/MODE.log.
-# SPLICER_BENCH_TIMEOUT bounds the VM (seconds of wall time, default 10800
-# full, 1800 quick: generous, for busy hosts). For work on the benchmark
-# itself, SPLICER_BENCH_POOLS ("1 10"), SPLICER_BENCH_SCENARIOS ("ka-1k
-# ka-1m"), SPLICER_BENCH_SYSTEMS ("splicer haproxy") and SPLICER_BENCH_IDLE
+# Needs kmod/splicer.ko, ctl/splicerctl and (full) handshaked/splicer-
+# handshaked built (make). Installs the packages it needs (scripts/deps.sh
+# vm bench tls). The VM runs bench/guest.sh under selftests/vm/run.sh
+# --bench; its console is build/bench/MODE.log. SPLICER_BENCH_TIMEOUT
+# bounds the VM (seconds of wall time, default 10800 full, 1800 quick:
+# generous, for busy hosts). For work on the benchmark itself,
+# SPLICER_BENCH_POOLS ("1 10"), SPLICER_BENCH_SCENARIOS ("ka-1k ka-1m
+# tls-close-1k rules-ka-1k"), SPLICER_BENCH_SYSTEMS ("splicer haproxy"),
+# SPLICER_BENCH_RULES (rule counts, "1 1000") and SPLICER_BENCH_IDLE
 # (connections, 0 for none) shrink a full run; its results then stay in
 # build/bench/full.json. SPLICER_BENCH_TRACE=1 traces the guest script
 # (set -x) on the console.
@@ -39,20 +41,26 @@ case "${1:-}" in
 *) sed -n '3,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
 esac
 
-"$TOP/scripts/deps.sh" vm bench
+"$TOP/scripts/deps.sh" vm bench tls
 [ -f "$TOP/kmod/splicer.ko" ] && [ -x "$TOP/ctl/splicerctl" ] ||
 	die "kmod/splicer.ko or ctl/splicerctl missing: run make first"
+[ $mode = quick ] || [ -x "$TOP/handshaked/splicer-handshaked" ] ||
+	die "handshaked/splicer-handshaked missing (the TLS scenarios): run make first"
 mkdir -p "$OUT"
 
 log=$OUT/$mode.log
 json=$OUT/$mode.json
 if [ $mode = full ]; then
 	timeout=${SPLICER_BENCH_TIMEOUT:-10800}
-	echo "bench: every scenario in a deterministic VM (about 20 minutes of CPU); console: $log"
+	echo "bench: every scenario in a deterministic VM (about 23 minutes of CPU); console: $log"
 else
 	timeout=${SPLICER_BENCH_TIMEOUT:-1800}
 fi
 
+# What is measured: the tree as the VM starts (others may commit meanwhile)
+commit=$(git -C "$TOP" rev-parse HEAD 2>/dev/null || echo unknown)
+dirty=$(git -C "$TOP" status --porcelain -- kmod ctl handshaked 2>/dev/null | awk '{ print $2 }' |
+	paste -sd ' ')
 start=$SECONDS
 rc=0
 # The console is long (kernel messages included): show the steps only, each
@@ -101,11 +109,10 @@ python3 "$TOP/bench/report.py" collect --log "$log" --wall-seconds "$wall" --cpu
 	--command "$([ $mode = full ] && echo 'make bench' || echo 'bench/run.sh --quick')" \
 	--qemu "$(qemu-system-x86_64 --version | head -n 1)" \
 	--host-cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" \
-	--commit "$(git -C "$TOP" rev-parse HEAD 2>/dev/null || echo unknown)" \
-	--dirty "$(git -C "$TOP" status --porcelain -- kmod ctl 2>/dev/null | awk '{ print $2 }' | paste -sd ' ')" \
+	--commit "$commit" --dirty "$dirty" \
 	>"$json"
 python3 "$TOP/bench/report.py" check "$json"
-partial=$(env | grep -E '^SPLICER_BENCH_(POOLS|SCENARIOS|SYSTEMS|IDLE)=' || true)
+partial=$(env | grep -E '^SPLICER_BENCH_(POOLS|SCENARIOS|SYSTEMS|RULES|IDLE)=' || true)
 if [ $mode = full ] && [ -n "$partial" ]; then
 	python3 "$TOP/bench/report.py" markdown "$json" >"$OUT/performance.md"
 	echo "bench: a partial run ($(echo $partial)): $json, $OUT/performance.md"
