@@ -469,16 +469,11 @@ static struct spl_pool *rule_pool(struct spl_conn *conn, const u8 *head,
 		.head = head, .head_len = conn->req.head_len,
 		.req = &conn->req, .client = &conn->client,
 	};
-	const struct spl_rule *r = NULL;
-	u32 i;
+	const struct spl_rule *r;
+	u32 i = 0;
 
 	*answer = 0;
-	for (i = 0; rs && i < rs->n; i++) {
-		if (spl_rule_matches(rs->r[i], &rr)) {
-			r = rs->r[i];
-			break;
-		}
-	}
+	r = spl_rules_find(rs, &rr, &i);
 	if (!r) {
 		if (first && rs)
 			decide(conn, "no rule matched; ");

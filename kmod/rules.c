@@ -4,7 +4,10 @@
  */
 #include <linux/in.h>
 #include <linux/in6.h>
+#include <linux/ctype.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include "cookie.h"
 #include "rules.h"
@@ -114,21 +117,72 @@ bool spl_rule_matches(const struct spl_rule *r, const struct spl_rule_req *rr)
 	return true;
 }
 
-const struct spl_rule *spl_rules_match(const struct spl_ruleset *rs,
-				       const struct spl_rule_req *rr, u32 *pos)
+/* FNV-1a of @len bytes, lowercase: the index's hash of a host. */
+static u32 host_hash(const u8 *h, u32 len)
 {
-	u32 i;
+	u32 hash = 2166136261u, i;
+
+	for (i = 0; i < len; i++)
+		hash = (hash ^ (u8)tolower(h[i])) * 16777619u;
+	return hash;
+}
+
+static bool rule_indexed(const struct spl_rule *r)
+{
+	return r->host && r->host[0] != '*' && !r->path && !r->prefix &&
+	       !r->method && !r->header && r->src.ss_family == AF_UNSPEC;
+}
+
+/* The position of the first indexed rule matching @rr's Host, or U32_MAX. */
+static u32 indexed_first(const struct spl_ruleset *rs, const struct spl_rule_req *rr)
+{
+	const u8 *h = rr->head + rr->req->host_off;
+	u32 len = host_len(h, rr->req->host_len), lo = 0, hi = rs->nkeys, hash, k;
+
+	if (!rs->nkeys || !len)
+		return U32_MAX;
+	hash = host_hash(h, len);
+	while (lo < hi) {		/* the first key with a hash >= @hash */
+		k = lo + (hi - lo) / 2;
+		if (rs->keys[k].hash < hash)
+			lo = k + 1;
+		else
+			hi = k;
+	}
+	for (k = lo; k < rs->nkeys && rs->keys[k].hash == hash; k++)
+		if (ieq(h, rs->r[rs->keys[k].pos]->host, len))
+			return rs->keys[k].pos;	/* positions ascend within a hash */
+	return U32_MAX;
+}
+
+const struct spl_rule *spl_rules_find(const struct spl_ruleset *rs,
+				      const struct spl_rule_req *rr, u32 *pos)
+{
+	u32 first, k;
 
 	if (!rs)
 		return NULL;
-	for (i = 0; i < rs->n; i++) {
-		if (spl_rule_matches(rs->r[i], rr)) {
-			atomic64_inc(&rs->r[i]->hits);
-			*pos = i;
-			return rs->r[i];
+	first = indexed_first(rs, rr);
+	for (k = 0; k < rs->nscan && rs->scan[k] < first; k++) {
+		if (spl_rule_matches(rs->r[rs->scan[k]], rr)) {
+			*pos = rs->scan[k];
+			return rs->r[*pos];
 		}
 	}
-	return NULL;
+	if (first == U32_MAX)
+		return NULL;
+	*pos = first;
+	return rs->r[first];
+}
+
+const struct spl_rule *spl_rules_match(const struct spl_ruleset *rs,
+				       const struct spl_rule_req *rr, u32 *pos)
+{
+	const struct spl_rule *r = spl_rules_find(rs, rr, pos);
+
+	if (r)
+		atomic64_inc(&((struct spl_rule *)r)->hits);
+	return r;
 }
 
 void spl_rule_free(struct spl_rule *r)
@@ -147,11 +201,46 @@ void spl_rule_free(struct spl_rule *r)
 
 static struct spl_ruleset *ruleset_alloc(u32 n)
 {
-	struct spl_ruleset *rs = kvzalloc(struct_size(rs, r, n), GFP_KERNEL);
+	size_t size = struct_size_t(struct spl_ruleset, r, n);
+	struct spl_ruleset *rs;
 
-	if (rs)
-		rs->n = n;
+	size = size_add(size, size_mul(n, sizeof(struct spl_rule_key)));
+	size = size_add(size, size_mul(n, sizeof(u32)));
+	rs = kvzalloc(size, GFP_KERNEL);
+	if (!rs)
+		return NULL;
+	rs->n = n;
+	rs->keys = (struct spl_rule_key *)&rs->r[n];
+	rs->scan = (u32 *)&rs->keys[n];
 	return rs;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct spl_rule_key *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Fill keys[] and scan[] from r[]. */
+static void ruleset_index(struct spl_ruleset *rs)
+{
+	const struct spl_rule *r;
+	u32 i;
+
+	for (i = 0; i < rs->n; i++) {
+		r = rs->r[i];
+		if (rule_indexed(r))
+			rs->keys[rs->nkeys++] = (struct spl_rule_key){
+				.hash = host_hash((const u8 *)r->host, strlen(r->host)),
+				.pos = i,
+			};
+		else
+			rs->scan[rs->nscan++] = i;
+	}
+	sort(rs->keys, rs->nkeys, sizeof(*rs->keys), key_cmp, NULL);
 }
 
 struct spl_ruleset *spl_ruleset_insert(const struct spl_ruleset *old,
@@ -165,6 +254,7 @@ struct spl_ruleset *spl_ruleset_insert(const struct spl_ruleset *old,
 	pos = min(pos, n);
 	for (i = 0; i <= n; i++)
 		rs->r[i] = i == pos ? r : old->r[j++];
+	ruleset_index(rs);
 	return rs;
 }
 
@@ -178,5 +268,6 @@ struct spl_ruleset *spl_ruleset_remove(const struct spl_ruleset *old, u32 pos)
 	for (i = 0; i < old->n; i++)
 		if (i != pos)
 			rs->r[j++] = old->r[i];
+	ruleset_index(rs);
 	return rs;
 }

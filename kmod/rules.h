@@ -45,9 +45,26 @@ struct spl_rule {
 	char *redirect;			/* SPL_RULE_REDIRECT */
 };
 
+/* An indexed rule: one whose only condition is an exact Host. */
+struct spl_rule_key {
+	u32 hash;			/* of the host, lowercase */
+	u32 pos;
+};
+
+/*
+ * Rules in order, immutable once published (RCU). Rules matching on an
+ * exact Host alone are also in keys[], sorted by (hash, position): a
+ * request's Host finds its first such rule by binary search, and only
+ * the other rules before it (scan[]) are tried one by one, so the first
+ * rule that matches still decides. keys and scan point into the same
+ * allocation.
+ */
 struct spl_ruleset {
 	struct rcu_head rcu;
 	u32 n;
+	u32 nkeys, nscan;
+	struct spl_rule_key *keys;
+	u32 *scan;			/* positions of the other rules, ascending */
 	struct spl_rule *r[];
 };
 
@@ -59,10 +76,11 @@ struct spl_rule_req {
 	const struct sockaddr_storage *client;
 };
 
-/*
- * The first rule @rr matches, or NULL; *@pos its position. RCU held;
- * counts the hit.
- */
+/* The first rule @rr matches, or NULL; *@pos its position. RCU held. */
+const struct spl_rule *spl_rules_find(const struct spl_ruleset *rs,
+				      const struct spl_rule_req *rr, u32 *pos);
+
+/* spl_rules_find(), counting the hit. */
 const struct spl_rule *spl_rules_match(const struct spl_ruleset *rs,
 				       const struct spl_rule_req *rr, u32 *pos);
 

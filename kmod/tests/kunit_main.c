@@ -16,7 +16,8 @@
 	X(maglev)	\
 	X(stick)	\
 	X(health)	\
-	X(xlate)
+	X(xlate)	\
+	X(rules)
 
 #define SPL_KUNIT_DECLARE(name)	extern struct kunit_suite spl_##name##_test_suite;
 #define SPL_KUNIT_REF(name)	&spl_##name##_test_suite,
