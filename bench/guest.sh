@@ -867,14 +867,6 @@ setup_net
 setup_www
 start_backend
 
-# The slots without figures yet.
-if ! "$CTL" help 2>&1 | grep -q 'splice on|off'; then
-	SYSTEMS=("${SYSTEMS[@]/splicer-splice}")
-	for scn in "${SCENARIOS[@]}"; do
-		na "$scn" splicer-splice "packet splice not implemented"
-	done
-fi
-
 # Memory first, on a fresh guest: no TIME_WAIT or pooled memory from the
 # throughput runs around yet.
 if [ "$IDLE_CONNS" -gt 0 ]; then

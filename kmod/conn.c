@@ -249,6 +249,14 @@ static void release_server(struct spl_conn *conn)
 	WRITE_ONCE(conn->srv, NULL);
 }
 
+/* INSPECT: forget the kept server connection @i (its owner took it). */
+static void spare_remove(struct spl_conn *conn, unsigned int i)
+{
+	conn->nspares--;
+	memmove(&conn->spares[i], &conn->spares[i + 1],
+		(conn->nspares - i) * sizeof(conn->spares[0]));
+}
+
 /* INSPECT: close the kept server connection @i. */
 static void drop_spare(struct spl_conn *conn, unsigned int i, bool abort)
 {
@@ -256,8 +264,7 @@ static void drop_spare(struct spl_conn *conn, unsigned int i, bool abort)
 
 	close_sock(sp->sock, &sp->saved, abort, NULL);
 	put_server(sp->srv);
-	conn->nspares--;
-	memmove(sp, sp + 1, (conn->nspares - i) * sizeof(*sp));
+	spare_remove(conn, i);
 }
 
 static void drop_spares(struct spl_conn *conn, bool abort)
@@ -594,8 +601,7 @@ static bool reuse_spare(struct spl_conn *conn, struct spl_server *srv)
 	WRITE_ONCE(conn->srv, sp->srv);
 	conn->ssock = sp->sock;
 	conn->ssaved = sp->saved;
-	conn->nspares--;
-	memmove(sp, sp + 1, (conn->nspares - i) * sizeof(*sp));
+	spare_remove(conn, i);
 	decide(conn, " (kept connection)");
 	trace_splicer_decision(conn->svc->name, conn->id, conn->decision);
 	set_state(conn, SPL_CONN_CONNECT);

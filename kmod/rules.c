@@ -175,16 +175,6 @@ const struct spl_rule *spl_rules_find(const struct spl_ruleset *rs,
 	return rs->r[first];
 }
 
-const struct spl_rule *spl_rules_match(const struct spl_ruleset *rs,
-				       const struct spl_rule_req *rr, u32 *pos)
-{
-	const struct spl_rule *r = spl_rules_find(rs, rr, pos);
-
-	if (r)
-		atomic64_inc(&((struct spl_rule *)r)->hits);
-	return r;
-}
-
 void spl_rule_free(struct spl_rule *r)
 {
 	if (!r)

@@ -80,9 +80,6 @@ struct spl_rule_req {
 const struct spl_rule *spl_rules_find(const struct spl_ruleset *rs,
 				      const struct spl_rule_req *rr, u32 *pos);
 
-/* spl_rules_find(), counting the hit. */
-const struct spl_rule *spl_rules_match(const struct spl_ruleset *rs,
-				       const struct spl_rule_req *rr, u32 *pos);
 
 /* Whether @r matches @rr (pure: KUnit tests it). */
 bool spl_rule_matches(const struct spl_rule *r, const struct spl_rule_req *rr);
