@@ -85,8 +85,8 @@ struct spl_splice {
 	u16 family;
 	u8 state;			/* SPL_SP_*, READ_ONCE */
 	bool fin[2], rst;		/* seen from each side */
-	u32 last_seq[2];		/* raw next seq from each side */
-	u32 last_ack[2];		/* raw ack from each side */
+	u32 last_seq[2];		/* raw highest next seq from each side */
+	u32 last_ack[2];		/* raw highest ack from each side */
 	unsigned long last_rx;		/* jiffies: last packet */
 	unsigned long end_at;		/* jiffies: linger ends */
 	atomic64_t bytes[2];
@@ -139,9 +139,13 @@ static void note(struct spl_splice *sp, u8 dir, const struct tcphdr *th,
 {
 	bool wake = false;
 
+	u32 end = ntohl(th->seq) + payload + th->fin;
+
 	WRITE_ONCE(sp->last_rx, jiffies);
-	WRITE_ONCE(sp->last_seq[dir], ntohl(th->seq) + payload + th->fin);
-	if (th->ack)
+	/* highest, not latest: retransmissions and reordering go backwards */
+	if (after(end, READ_ONCE(sp->last_seq[dir])))
+		WRITE_ONCE(sp->last_seq[dir], end);
+	if (th->ack && after(ntohl(th->ack_seq), READ_ONCE(sp->last_ack[dir])))
 		WRITE_ONCE(sp->last_ack[dir], ntohl(th->ack_seq));
 	if (th->rst && !READ_ONCE(sp->rst)) {
 		WRITE_ONCE(sp->rst, true);
@@ -591,11 +595,9 @@ int spl_splice_try(struct spl_conn *conn, const char **why)
 /* ---- ending ---- */
 
 /* A reset to one end, as if from the other; @dir: the flow it goes out on. */
-static void send_reset(struct spl_splice *sp, u8 dir)
+static void send_reset_seq(struct spl_splice *sp, u8 dir, u32 seq)
 {
 	const struct spl_splice_flow *f = &sp->f[dir];
-	/* the receiver expects what it last acknowledged */
-	u32 seq = READ_ONCE(sp->last_ack[!dir]);
 	unsigned int ihl = sp->family == AF_INET6 ? sizeof(struct ipv6hdr) :
 						    sizeof(struct iphdr);
 	struct sk_buff *skb;
@@ -652,6 +654,27 @@ static void send_reset(struct spl_splice *sp, u8 dir)
 	}
 }
 
+/*
+ * A receiver takes a reset only at exactly its rcv_nxt (RFC 5961); one
+ * below the left edge of its window is dropped without a word. What it
+ * last acknowledged is right when the flow is still; while data is in
+ * flight, acks newer than the one seen here may have moved the edge past
+ * it. So a second reset goes at the end of what was forwarded to it: that
+ * one is exact once the data in flight is in, and otherwise inside the
+ * window, where the receiver answers with a challenge ACK that this end's
+ * stack (the flow no longer hashed, no socket behind it) resets at the
+ * number the receiver itself gave.
+ */
+static void send_reset(struct spl_splice *sp, u8 dir)
+{
+	u32 acked = READ_ONCE(sp->last_ack[!dir]);
+	u32 sent = READ_ONCE(sp->last_seq[dir]) + sp->f[dir].x.seq;
+
+	send_reset_seq(sp, dir, acked);
+	if (sent != acked)
+		send_reset_seq(sp, dir, sent);
+}
+
 enum spl_splice_end spl_splice_poll(struct spl_conn *conn, u32 idle_ms,
 				    bool *idle)
 {
@@ -688,15 +711,16 @@ void spl_splice_end(struct spl_conn *conn, bool reset)
 
 	if (!sp)
 		return;
+	/* procfs reads it under a spinlock: the grace period covers it too */
+	WRITE_ONCE(conn->splice, NULL);
+	/* no hook moves last_seq/last_ack past this: the resets use the last */
+	unhash_flows(sp);
 	if (reset && sp->state != SPL_SP_LINGER) {
 		send_reset(sp, DIR_S2C);	/* to the client */
 		send_reset(sp, DIR_C2S);	/* to the server */
 	}
 	atomic64_add(atomic64_read(&sp->bytes[DIR_C2S]), &conn->splice_bytes[0]);
 	atomic64_add(atomic64_read(&sp->bytes[DIR_S2C]), &conn->splice_bytes[1]);
-	/* procfs reads it under a spinlock: the grace period covers it too */
-	WRITE_ONCE(conn->splice, NULL);
-	unhash_flows(sp);
 	kfree(sp);
 }
 
