@@ -275,6 +275,7 @@ static void drop_spares(struct spl_conn *conn, bool abort)
 
 static void close_server(struct spl_conn *conn, bool abort)
 {
+	spl_splice_cancel(conn);	/* a join in progress needs it */
 	if (conn->ssock) {
 		close_sock(conn->ssock, &conn->ssaved, abort, NULL);
 		conn->ssock = NULL;
@@ -291,6 +292,7 @@ static void spl_conn_finish(struct spl_conn *conn, bool abort, const char *end)
 
 	if (conn->tls)
 		spl_handshake_cancel(conn, -ECONNABORTED, "the connection ended");
+	spl_splice_cancel(conn);
 	if (conn->splice) {
 		spl_splice_end(conn, abort);
 		conn->bytes_in += atomic64_read(&conn->splice_bytes[0]);
@@ -941,14 +943,14 @@ static bool relay_error(struct spl_conn *conn)
 /* ---- packet splice ---- */
 
 #define SPL_SPLICE_TRIES	50	/* quiet checks before relaying for good */
+#define SPL_SPLICE_DRAINS	3	/* drains too long before holding both at once only */
 
 /*
- * Whether to hand the rest to the packet splice now: the service wants it,
- * the relay holds nothing, nobody closed, and whatever must still be seen
- * (the first response head, when persistence writes or learns there) has
- * been.
+ * Whether the rest may go to the packet splice: the service wants it,
+ * nobody closed, and whatever must still be seen (the first response
+ * head, when persistence writes or learns there) has been.
  */
-static bool splice_wanted(struct spl_conn *conn)
+static bool splice_allowed(struct spl_conn *conn)
 {
 	const struct spl_dir *up = &conn->up, *down = &conn->down;
 	u8 mode = conn->pst.mode;
@@ -976,17 +978,46 @@ static bool splice_wanted(struct spl_conn *conn)
 	if (up->hold && !(up->closing && !conn->error && !conn->rebind &&
 			  !up->upgrading && conn->pipe_len < SPL_PIPELINE_MAX))
 		return false;
-	return up->off == up->len && down->off == down->len &&
-	       !up->eof && !down->eof && !up->shut && !down->shut &&
-	       !up->dead;
+	return !up->eof && !down->eof && !up->shut && !down->shut && !up->dead;
+}
+
+/* The relay holds nothing either way. */
+static bool relay_empty(const struct spl_conn *conn)
+{
+	return conn->up.off == conn->up.len && conn->down.off == conn->down.len;
+}
+
+/*
+ * A join in progress goes on only while the splice is still allowed and
+ * its drain is not overdue (a slow client would hold the server).
+ */
+static void splice_keep_or_cancel(struct spl_conn *conn)
+{
+	bool overdue;
+
+	if (!conn->splicing)
+		return;
+	overdue = spl_splice_overdue(conn);
+	if (!overdue && splice_allowed(conn))
+		return;
+	if (overdue) {
+		conn->splice_drains++;
+		conn->splice_why = "draining took too long";
+	}
+	spl_splice_cancel(conn);
+	if (++conn->splice_tries == SPL_SPLICE_TRIES)
+		count(conn, SPLICER_CNT_SPLICE_FALLBACK, 1);
 }
 
 static int try_splice(struct spl_conn *conn)
 {
 	int err;
 
+	err = spl_splice_try(conn, conn->splice_drains < SPL_SPLICE_DRAINS,
+			     &conn->splice_why);
+	if (err == -EINPROGRESS)
+		return err;
 	conn->splice_tries++;
-	err = spl_splice_try(conn, &conn->splice_why);
 	if (err == -EAGAIN && conn->splice_tries < SPL_SPLICE_TRIES)
 		return err;
 	if (err) {
@@ -1100,8 +1131,8 @@ static void step_relay(struct spl_conn *conn)
 	struct spl_dir *up = &conn->up, *down = &conn->down;
 	u64 up0 = up->bytes, down0 = down->bytes;
 	int budget = SPL_WORK_BUDGET;
+	bool again = false, retry = false;
 	enum spl_pump a, b;
-	bool again = false;
 
 	for (;;) {
 		if (!budget--) {
@@ -1169,13 +1200,14 @@ static void step_relay(struct spl_conn *conn)
 			break;
 	}
 	count_bytes(conn, up0, down0);
-	if (!again && splice_wanted(conn)) {
+	splice_keep_or_cancel(conn);
+	if (!again && splice_allowed(conn) && relay_empty(conn)) {
 		switch (try_splice(conn)) {
 		case 0:
 			return;
 		case -EAGAIN:
 			/* not quiet yet: look again soon */
-			mod_timer(&conn->timer, jiffies + SPL_RETRY_JIFFIES);
+			retry = true;
 			break;
 		}
 	}
@@ -1194,8 +1226,12 @@ static void step_relay(struct spl_conn *conn)
 	}
 	if (again)
 		spl_conn_queue(conn);
-	else if (relay_stalled(conn))
+	else if (conn->splicing)
+		mod_timer(&conn->timer, jiffies + 1);	/* draining: soon quiet */
+	else if (retry || relay_stalled(conn))
 		mod_timer(&conn->timer, jiffies + SPL_RETRY_JIFFIES);
+	else if (!timer_pending(&conn->timer))
+		mod_timer(&conn->timer, conn->deadline);
 }
 
 static void spl_conn_work(struct work_struct *work)

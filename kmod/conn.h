@@ -132,8 +132,10 @@ struct spl_conn {
 
 	/* packet splice (splice.c) */
 	struct spl_splice *splice;	/* while SPLICED */
+	struct spl_splice *splicing;	/* RELAY: a join in progress */
 	atomic64_t splice_bytes[2];	/* c2s, s2c: by the splice, when it ended */
 	u8 splice_tries;
+	u8 splice_drains;		/* joins that drained too long */
 	const char *splice_why;		/* why not (yet), for the log */
 	u32 resp_heads;			/* final response heads forwarded */
 	u32 rule;			/* the rule that decided, position + 1, or 0 */

@@ -3,15 +3,26 @@
  * Packet splice (see splice.h, Documentation/splice.md).
  *
  * Joining: the relay has forwarded everything, so each local socket has
- * read all it received and sent all it was given. The two flows go into
- * the hash in state HOLD, where the hooks drop their packets (the peers
- * retransmit them later), and a grace period lets every packet that got
- * past the hooks reach its socket. Under both socket locks, if each
- * socket has nothing unread and nothing unacknowledged, their sequence
- * state gives the translation (xlate.c) and the flows turn ACTIVE; the
- * sockets are then closed in repair mode, which sends nothing: the peers
- * never learn they existed. Otherwise the flows leave the hash and the
- * relay goes on.
+ * read all it received; what it sent must also be acknowledged. While
+ * data streams one way (a download: the client socket always has some in
+ * flight), the flows go into the hash in state DRAIN: the hooks hold the
+ * packets of the side that feeds the stream, so no more comes in, while
+ * the other side's still reach their socket, acks included; the relay
+ * empties what is left. When both sockets look quiet, or at once when
+ * nothing streams, the state turns HOLD: the hooks hold both sides'
+ * packets, and a grace period lets every packet that got past them reach
+ * its socket. Under both socket locks, if each socket has nothing unread
+ * and nothing unacknowledged, their sequence state gives the translation
+ * (xlate.c); the held packets are translated and sent on, in order, and
+ * the flows turn ACTIVE. The sockets are then closed in repair mode,
+ * which sends nothing: the peers never learn they existed. Otherwise the
+ * flows leave the hash, the held packets go back to the stack (to their
+ * sockets) and the relay goes on.
+ *
+ * Holding rather than dropping spares each peer a retransmission timeout
+ * per splice. Each side's held packets are bounded by its socket's
+ * receive buffer, which would have held them too; beyond, they are
+ * dropped, and the peer retransmits.
  *
  * Forwarding: a PRE_ROUTING hook (after defragmentation, before
  * conntrack) takes each packet of an ACTIVE flow, rewrites addresses,
@@ -53,9 +64,14 @@
 #include "xlate.h"
 
 #define SPL_SPLICE_LINGER_MS	5000	/* after both FINs or a reset */
+#define SPL_SPLICE_DRAIN_MS	500	/* a stream's feeder held at most */
 #define SPL_SPLICE_HASH_BITS	14
 
-enum { SPL_SP_HOLD, SPL_SP_ACTIVE, SPL_SP_LINGER };
+/*
+ * DRAIN: one side's packets held (drain_from), the other's reach their
+ * socket; HOLD: both sides' held; ACTIVE, LINGER: forwarded.
+ */
+enum { SPL_SP_DRAIN, SPL_SP_HOLD, SPL_SP_ACTIVE, SPL_SP_LINGER };
 enum { DIR_C2S, DIR_S2C };
 
 union spl_addr {
@@ -83,7 +99,12 @@ struct spl_splice {
 	struct net *net;
 	struct spl_conn *conn;
 	u16 family;
-	u8 state;			/* SPL_SP_*, READ_ONCE */
+	u8 state;			/* SPL_SP_*, READ_ONCE; held_lock to leave DRAIN/HOLD */
+	u8 drain_from;			/* DRAIN: the flow whose packets are held */
+	unsigned long drain_end;	/* jiffies: DRAIN gives up */
+	spinlock_t held_lock;		/* held[], held_bytes[], leaving DRAIN/HOLD */
+	struct sk_buff_head held[2];	/* packets as they arrived, per flow */
+	u32 held_bytes[2], held_max[2];	/* truesize */
 	bool fin[2], rst;		/* seen from each side */
 	u32 last_seq[2];		/* raw highest next seq from each side */
 	u32 last_ack[2];		/* raw highest ack from each side */
@@ -249,15 +270,81 @@ static bool icmp_about_splice4(struct net *net, struct sk_buff *skb)
 	return flow_find(net, AF_INET, &s, &d, ports[1], ports[0]);
 }
 
+/* What becomes of a packet of a flow that is not yet ACTIVE. */
+enum { SPL_GATE_FORWARD, SPL_GATE_PASS, SPL_GATE_STOLEN, SPL_GATE_DROP };
+
+/* Softirq; the flow's splice leaves DRAIN and HOLD under held_lock. */
+static int gate(struct spl_splice_flow *f, struct sk_buff *skb)
+{
+	struct spl_splice *sp = f->sp;
+	int ret = SPL_GATE_STOLEN;
+	u8 st = smp_load_acquire(&sp->state);	/* ACTIVE: the translation is set */
+
+	if (st != SPL_SP_DRAIN && st != SPL_SP_HOLD)
+		return SPL_GATE_FORWARD;
+	spin_lock(&sp->held_lock);
+	st = sp->state;
+	if (st != SPL_SP_DRAIN && st != SPL_SP_HOLD) {
+		ret = SPL_GATE_FORWARD;
+	} else if (st == SPL_SP_DRAIN && f->dir != sp->drain_from) {
+		ret = SPL_GATE_PASS;	/* to its socket: acks drain the stream */
+	} else if (sp->held_bytes[f->dir] + skb->truesize > sp->held_max[f->dir]) {
+		ret = SPL_GATE_DROP;	/* the peer retransmits it */
+	} else {
+		/* routed again on the way out, or back in */
+		skb_dst_drop(skb);
+		dev_hold(skb->dev);
+		sp->held_bytes[f->dir] += skb->truesize;
+		__skb_queue_tail(&sp->held[f->dir], skb);
+	}
+	spin_unlock(&sp->held_lock);
+	return ret;
+}
+
+/* A packet of @f, its TCP header in the linear part: translated and sent. */
+static unsigned int forward4(struct net *net, struct spl_splice_flow *f,
+			     struct sk_buff *skb)
+{
+	struct iphdr *iph = ip_hdr(skb);
+	unsigned int ihl = iph->ihl * 4, doff, len;
+	struct tcphdr *th;
+
+	th = (struct tcphdr *)(skb_network_header(skb) + ihl);
+	doff = th->doff * 4;
+	len = ntohs(iph->tot_len);
+	if (doff < sizeof(*th) || len < ihl + doff || skb->len < len ||
+	    skb_ensure_writable(skb, ihl + doff))
+		return NF_DROP;
+	iph = ip_hdr(skb);
+	th = (struct tcphdr *)(skb_network_header(skb) + ihl);
+	note(f->sp, f->dir, th, len - ihl - doff);
+	if (spl_xlate_tcp((u8 *)th, doff, &f->x))
+		return NF_DROP;
+	iph->saddr = f->nsaddr.v4;
+	iph->daddr = f->ndaddr.v4;
+	th->source = f->nsport;
+	th->dest = f->ndport;
+	th->check = ~tcp_v4_check(len - ihl, iph->saddr, iph->daddr, 0);
+	csum_partial_tcp(skb, th);
+	gso_clamp(skb, f->mss);
+	return out4(net, skb);
+}
+
+static unsigned int gate_verdict(int g)
+{
+	return g == SPL_GATE_STOLEN ? NF_STOLEN :
+	       g == SPL_GATE_DROP ? NF_DROP : NF_ACCEPT;
+}
+
 static unsigned int spl_splice_hook4(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
 	struct spl_splice_flow *f;
-	unsigned int ihl, doff, len;
 	union spl_addr s, d;
 	struct tcphdr *th;
 	struct iphdr *iph;
-	u8 st;
+	unsigned int ihl;
+	int g;
 
 	if (!atomic_read(&spl_splices))
 		return NF_ACCEPT;
@@ -276,27 +363,10 @@ static unsigned int spl_splice_hook4(void *priv, struct sk_buff *skb,
 	f = flow_find(state->net, AF_INET, &s, &d, th->source, th->dest);
 	if (!f)
 		return NF_ACCEPT;
-	st = READ_ONCE(f->sp->state);
-	if (st == SPL_SP_HOLD)
-		return NF_DROP;		/* the peer retransmits it */
-	doff = th->doff * 4;
-	len = ntohs(iph->tot_len);
-	if (doff < sizeof(*th) || len < ihl + doff || skb->len < len ||
-	    skb_ensure_writable(skb, ihl + doff))
-		return NF_DROP;
-	iph = ip_hdr(skb);
-	th = (struct tcphdr *)(skb_network_header(skb) + ihl);
-	note(f->sp, f->dir, th, len - ihl - doff);
-	if (spl_xlate_tcp((u8 *)th, doff, &f->x))
-		return NF_DROP;
-	iph->saddr = f->nsaddr.v4;
-	iph->daddr = f->ndaddr.v4;
-	th->source = f->nsport;
-	th->dest = f->ndport;
-	th->check = ~tcp_v4_check(len - ihl, iph->saddr, iph->daddr, 0);
-	csum_partial_tcp(skb, th);
-	gso_clamp(skb, f->mss);
-	return out4(state->net, skb);
+	g = gate(f, skb);
+	if (g != SPL_GATE_FORWARD)
+		return gate_verdict(g);
+	return forward4(state->net, f, skb);
 }
 
 static bool icmp_about_splice6(struct net *net, struct sk_buff *skb)
@@ -322,36 +392,15 @@ static bool icmp_about_splice6(struct net *net, struct sk_buff *skb)
 	return flow_find(net, AF_INET6, &s, &d, ports[1], ports[0]);
 }
 
-static unsigned int spl_splice_hook6(void *priv, struct sk_buff *skb,
-				     const struct nf_hook_state *state)
+static unsigned int forward6(struct net *net, struct spl_splice_flow *f,
+			     struct sk_buff *skb)
 {
 	const unsigned int ihl = sizeof(struct ipv6hdr);
-	struct spl_splice_flow *f;
-	struct ipv6hdr *ip6h;
+	struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	unsigned int doff, len;
-	union spl_addr s, d;
 	struct tcphdr *th;
-	u8 st;
 
-	if (!atomic_read(&spl_splices))
-		return NF_ACCEPT;
-	ip6h = ipv6_hdr(skb);
-	if (ip6h->nexthdr == IPPROTO_ICMPV6)
-		return icmp_about_splice6(state->net, skb) ? NF_DROP : NF_ACCEPT;
-	if (ip6h->nexthdr != IPPROTO_TCP)
-		return NF_ACCEPT;	/* extension headers: not ours */
-	if (!pskb_may_pull(skb, ihl + sizeof(*th)))
-		return NF_ACCEPT;
-	ip6h = ipv6_hdr(skb);
 	th = (struct tcphdr *)(skb_network_header(skb) + ihl);
-	s.v6 = ip6h->saddr;
-	d.v6 = ip6h->daddr;
-	f = flow_find(state->net, AF_INET6, &s, &d, th->source, th->dest);
-	if (!f)
-		return NF_ACCEPT;
-	st = READ_ONCE(f->sp->state);
-	if (st == SPL_SP_HOLD)
-		return NF_DROP;
 	doff = th->doff * 4;
 	len = ntohs(ip6h->payload_len);
 	if (doff < sizeof(*th) || len < doff || skb->len < ihl + len ||
@@ -369,7 +418,39 @@ static unsigned int spl_splice_hook6(void *priv, struct sk_buff *skb,
 	th->check = ~tcp_v6_check(len, &ip6h->saddr, &ip6h->daddr, 0);
 	csum_partial_tcp(skb, th);
 	gso_clamp(skb, f->mss);
-	return out6(state->net, skb);
+	return out6(net, skb);
+}
+
+static unsigned int spl_splice_hook6(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	const unsigned int ihl = sizeof(struct ipv6hdr);
+	struct spl_splice_flow *f;
+	struct ipv6hdr *ip6h;
+	union spl_addr s, d;
+	struct tcphdr *th;
+	int g;
+
+	if (!atomic_read(&spl_splices))
+		return NF_ACCEPT;
+	ip6h = ipv6_hdr(skb);
+	if (ip6h->nexthdr == IPPROTO_ICMPV6)
+		return icmp_about_splice6(state->net, skb) ? NF_DROP : NF_ACCEPT;
+	if (ip6h->nexthdr != IPPROTO_TCP)
+		return NF_ACCEPT;	/* extension headers: not ours */
+	if (!pskb_may_pull(skb, ihl + sizeof(*th)))
+		return NF_ACCEPT;
+	ip6h = ipv6_hdr(skb);
+	th = (struct tcphdr *)(skb_network_header(skb) + ihl);
+	s.v6 = ip6h->saddr;
+	d.v6 = ip6h->daddr;
+	f = flow_find(state->net, AF_INET6, &s, &d, th->source, th->dest);
+	if (!f)
+		return NF_ACCEPT;
+	g = gate(f, skb);
+	if (g != SPL_GATE_FORWARD)
+		return gate_verdict(g);
+	return forward6(state->net, f, skb);
 }
 
 /*
@@ -517,12 +598,114 @@ static void flow_set(struct spl_splice_flow *f, struct spl_splice *sp, u8 dir,
 	f->hash = flow_hash(sp->net, sp->family, s, d, sport, dport);
 }
 
-int spl_splice_try(struct spl_conn *conn, const char **why)
+/* Whether @sk still has data its peer has not acknowledged (lockless). */
+static bool sending(const struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	return READ_ONCE(tp->snd_una) != READ_ONCE(tp->write_seq);
+}
+
+/* not_quiet() without the lock: worth holding both sides for a real look. */
+static bool looks_quiet(const struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	return READ_ONCE(tp->copied_seq) == READ_ONCE(tp->rcv_nxt) &&
+	       skb_queue_empty_lockless(&sk->sk_receive_queue) && !sending(sk);
+}
+
+/*
+ * Translate and send on what was held, in order, then let the hooks
+ * forward the rest: a packet arriving meanwhile is queued behind. The
+ * translation is set. Process context.
+ */
+static void release_held(struct spl_splice *sp)
+{
+	struct sk_buff_head list[2];
+	struct net_device *dev;
+	struct sk_buff *skb;
+	unsigned int v;
+	int dir;
+
+	for (;;) {
+		spin_lock_bh(&sp->held_lock);
+		if (skb_queue_empty(&sp->held[0]) && skb_queue_empty(&sp->held[1])) {
+			/* pairs with gate(): the translation before ACTIVE */
+			smp_store_release(&sp->state, SPL_SP_ACTIVE);
+			spin_unlock_bh(&sp->held_lock);
+			return;
+		}
+		for (dir = 0; dir < 2; dir++) {
+			__skb_queue_head_init(&list[dir]);
+			skb_queue_splice_init(&sp->held[dir], &list[dir]);
+			sp->held_bytes[dir] = 0;
+		}
+		spin_unlock_bh(&sp->held_lock);
+
+		local_bh_disable();
+		for (dir = 0; dir < 2; dir++) {
+			while ((skb = __skb_dequeue(&list[dir]))) {
+				dev = skb->dev;
+				v = sp->family == AF_INET6 ?
+					forward6(sp->net, &sp->f[dir], skb) :
+					forward4(sp->net, &sp->f[dir], skb);
+				if (v != NF_STOLEN)
+					kfree_skb(skb);
+				dev_put(dev);
+			}
+		}
+		local_bh_enable();
+	}
+}
+
+/*
+ * The join is off: the flows leave the hash, and what was held goes back
+ * into the stack, where it now reaches its socket. May sleep.
+ */
+static void abandon(struct spl_splice *sp)
+{
+	struct net_device *dev;
+	struct sk_buff *skb;
+	int dir;
+
+	unhash_flows(sp);	/* no hook holds any more */
+	for (dir = 0; dir < 2; dir++) {
+		while ((skb = __skb_dequeue(&sp->held[dir]))) {
+			dev = skb->dev;
+			netif_rx(skb);
+			dev_put(dev);
+		}
+	}
+	kfree(sp);
+}
+
+void spl_splice_cancel(struct spl_conn *conn)
+{
+	struct spl_splice *sp = conn->splicing;
+
+	if (sp) {
+		conn->splicing = NULL;
+		abandon(sp);
+	}
+}
+
+bool spl_splice_overdue(struct spl_conn *conn)
+{
+	const struct spl_splice *sp = conn->splicing;
+
+	return sp && sp->state == SPL_SP_DRAIN && time_after_eq(jiffies, sp->drain_end);
+}
+
+/* A new join of @conn's flows, hashed: DRAIN or HOLD. */
+static int join_start(struct spl_conn *conn, bool may_drain, const char **why)
 {
 	struct sock *ca = conn->csock->sk, *sb = conn->ssock->sk;
 	union spl_addr vip, cli, lip, srv;
 	__be16 vport, cport, lport, sport;
+	bool a_sends, b_sends;
 	struct spl_splice *sp;
+	int dir;
 
 	if (ca->sk_family != sb->sk_family) {
 		*why = "client and server differ in address family";
@@ -551,7 +734,25 @@ int spl_splice_try(struct spl_conn *conn, const char **why)
 	sp->net = conn->sn->net;
 	sp->conn = conn;
 	sp->family = ca->sk_family;
-	sp->state = SPL_SP_HOLD;
+	spin_lock_init(&sp->held_lock);
+	for (dir = 0; dir < 2; dir++)
+		__skb_queue_head_init(&sp->held[dir]);
+	/* what each side's socket would have buffered */
+	sp->held_max[DIR_C2S] = READ_ONCE(ca->sk_rcvbuf);
+	sp->held_max[DIR_S2C] = READ_ONCE(sb->sk_rcvbuf);
+	/*
+	 * A stream one way: hold its feeder and let the relay empty the
+	 * rest. Both ways or neither: hold both at once.
+	 */
+	a_sends = sending(ca);
+	b_sends = sending(sb);
+	if (may_drain && a_sends != b_sends) {
+		sp->state = SPL_SP_DRAIN;
+		sp->drain_from = a_sends ? DIR_S2C : DIR_C2S;
+		sp->drain_end = jiffies + msecs_to_jiffies(SPL_SPLICE_DRAIN_MS);
+	} else {
+		sp->state = SPL_SP_HOLD;
+	}
 	sock_addrs(ca, &vip, &vport, &cli, &cport);
 	sock_addrs(sb, &lip, &lport, &srv, &sport);
 	/* client -> VIP becomes local -> server; server -> local becomes VIP -> client */
@@ -559,8 +760,32 @@ int spl_splice_try(struct spl_conn *conn, const char **why)
 		 &lip, lport, &srv, sport);
 	flow_set(&sp->f[DIR_S2C], sp, DIR_S2C, &srv, sport, &lip, lport,
 		 &vip, vport, &cli, cport);
-
 	hash_flows(sp);
+	conn->splicing = sp;
+	return 0;
+}
+
+int spl_splice_try(struct spl_conn *conn, bool may_drain, const char **why)
+{
+	struct sock *ca = conn->csock->sk, *sb = conn->ssock->sk;
+	struct spl_splice *sp;
+	int err;
+
+	if (!conn->splicing) {
+		err = join_start(conn, may_drain, why);
+		if (err)
+			return err;
+	}
+	sp = conn->splicing;
+	if (sp->state == SPL_SP_DRAIN) {
+		if (!looks_quiet(ca) || !looks_quiet(sb)) {
+			*why = "draining";
+			return -EINPROGRESS;
+		}
+		spin_lock_bh(&sp->held_lock);
+		WRITE_ONCE(sp->state, SPL_SP_HOLD);
+		spin_unlock_bh(&sp->held_lock);
+	}
 	synchronize_net();	/* every packet past the hooks is in its socket */
 
 	lock_sock(ca);
@@ -569,8 +794,7 @@ int spl_splice_try(struct spl_conn *conn, const char **why)
 	if (*why) {
 		release_sock(sb);
 		release_sock(ca);
-		unhash_flows(sp);
-		kfree(sp);
+		spl_splice_cancel(conn);
 		return -EAGAIN;
 	}
 	leg_of(ca, &sp->leg[DIR_C2S]);
@@ -584,11 +808,12 @@ int spl_splice_try(struct spl_conn *conn, const char **why)
 	sp->last_seq[DIR_S2C] = sp->leg[DIR_S2C].rcv_nxt;
 	sp->last_ack[DIR_S2C] = sp->leg[DIR_S2C].snd_nxt;
 	sp->last_rx = jiffies;
-	smp_store_release(&sp->state, SPL_SP_ACTIVE);
 	release_sock(sb);
 	release_sock(ca);
 
+	conn->splicing = NULL;
 	conn->splice = sp;
+	release_held(sp);	/* and ACTIVE */
 	return 0;
 }
 

@@ -23,13 +23,23 @@ int spl_splice_init(void);
 void spl_splice_exit(void);
 
 /*
- * spl_splice_try - join @conn's flows, if its sockets are quiet.
+ * spl_splice_try - join @conn's flows, once its sockets are quiet.
  * Caller: the connection's work, relay buffers empty both ways.
- * Return: 0 when spliced (both sockets retired, conn->csock and
- * conn->ssock NULL); -EAGAIN when not quiet yet (try again soon); another
- * error when this connection cannot be spliced (*@why says why).
+ * @may_drain: while one side streams, its feeder may be held (DRAIN)
+ * for the relay to empty the sockets.
+ * Return: 0 when spliced (the caller retires both sockets);
+ * -EINPROGRESS while draining (conn->splicing: the relay goes on, call
+ * again soon); -EAGAIN when not quiet (nothing held any more: try again
+ * later); another error when this connection cannot be spliced (*@why
+ * says why).
  */
-int spl_splice_try(struct spl_conn *conn, const char **why);
+int spl_splice_try(struct spl_conn *conn, bool may_drain, const char **why);
+
+/* Call off a join in progress (conn->splicing), if any. May sleep. */
+void spl_splice_cancel(struct spl_conn *conn);
+
+/* Whether a join in progress has drained for too long. */
+bool spl_splice_overdue(struct spl_conn *conn);
 
 /* How the splice is doing, for the connection's work. */
 enum spl_splice_end {

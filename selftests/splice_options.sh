@@ -7,7 +7,9 @@
 # netem goes on on both outer links, 2 % loss and 10 % duplication, so that a
 # receiver with SACK sends SACK blocks (D-SACK for the duplicates: a lost
 # TSO packet may be the whole window, leaving nothing out of order; a server
-# without window scaling sends 4 MiB in some 64 packets, hence 10 %). Two
+# without window scaling sends 4 MiB in some 64 packets, hence 10 %; the
+# GET's client has a fixed receive buffer so that most of it comes after
+# the pause, through netem). Two
 # sniffers (lib/tcpopts.py, on cli0 and srv0) count the options each way.
 # The cases:
 #  - the client without SACK, timestamps and window scaling (sysctls
@@ -108,7 +110,9 @@ one() {
 transfers() {
 	local st
 	SEED=$((SEED + 1))
-	one GET get "$LB_IP" 80 "/blob?size=$SIZE&seed=$SEED"
+	# a fixed 256 KiB receive buffer: paused, the client cannot take in
+	# most of the GET before netem goes on (autotuned, it may grow to MiBs)
+	one GET get "$LB_IP" 80 "/blob?size=$SIZE&seed=$SEED" --rcvbuf $((256 << 10))
 	check_eq "GET: end, status, length" "done 200 $SIZE" "$(jget "$OUT" '"\(.end) \(.status) \(.length)"')"
 	check_eq "GET: sha256 = X-Blob-Sha256" "$(jget "$OUT" .x_blob_sha256)" "$(jget "$OUT" .sha256)"
 	one POST post "$LB_IP" 80 "$SIZE" "$SEED"
