@@ -1009,6 +1009,17 @@ static void splice_keep_or_cancel(struct spl_conn *conn)
 		count(conn, SPLICER_CNT_SPLICE_FALLBACK, 1);
 }
 
+static void splice_drain(struct spl_conn *conn)
+{
+	int err = spl_splice_drain(conn, &conn->splice_why);
+
+	if (err && err != -EAGAIN) {
+		/* refused for good (family, MTUs, memory): say so once */
+		conn->splice_tries = SPL_SPLICE_TRIES;
+		count(conn, SPLICER_CNT_SPLICE_FALLBACK, 1);
+	}
+}
+
 static int try_splice(struct spl_conn *conn)
 {
 	int err;
@@ -1201,6 +1212,10 @@ static void step_relay(struct spl_conn *conn)
 	}
 	count_bytes(conn, up0, down0);
 	splice_keep_or_cancel(conn);
+	if (!conn->splicing && !relay_empty(conn) &&
+	    conn->splice_drains < SPL_SPLICE_DRAINS && splice_allowed(conn))
+		/* streaming: hold the feeder now, before the relay fills a socket */
+		splice_drain(conn);
 	if (!again && splice_allowed(conn) && relay_empty(conn)) {
 		switch (try_splice(conn)) {
 		case 0:

@@ -697,8 +697,12 @@ bool spl_splice_overdue(struct spl_conn *conn)
 	return sp && sp->state == SPL_SP_DRAIN && time_after_eq(jiffies, sp->drain_end);
 }
 
-/* A new join of @conn's flows, hashed: DRAIN or HOLD. */
-static int join_start(struct spl_conn *conn, bool may_drain, const char **why)
+/*
+ * A new join of @conn's flows, hashed: DRAIN or HOLD; with @only_drain,
+ * DRAIN or nothing (-EAGAIN).
+ */
+static int join_start(struct spl_conn *conn, bool may_drain, bool only_drain,
+		      const char **why)
 {
 	struct sock *ca = conn->csock->sk, *sb = conn->ssock->sk;
 	union spl_addr vip, cli, lip, srv;
@@ -726,6 +730,15 @@ static int join_start(struct spl_conn *conn, bool may_drain, const char **why)
 		*why = "the two paths' MTUs differ";
 		return -EMSGSIZE;
 	}
+	/*
+	 * A stream one way: hold its feeder and let the relay empty the
+	 * rest. Both ways or neither: hold both at once.
+	 */
+	a_sends = sending(ca);
+	b_sends = sending(sb);
+	may_drain = may_drain && a_sends != b_sends;
+	if (only_drain && !may_drain)
+		return -EAGAIN;
 	sp = kzalloc(sizeof(*sp), GFP_KERNEL);
 	if (!sp) {
 		*why = "no memory";
@@ -740,13 +753,7 @@ static int join_start(struct spl_conn *conn, bool may_drain, const char **why)
 	/* what each side's socket would have buffered */
 	sp->held_max[DIR_C2S] = READ_ONCE(ca->sk_rcvbuf);
 	sp->held_max[DIR_S2C] = READ_ONCE(sb->sk_rcvbuf);
-	/*
-	 * A stream one way: hold its feeder and let the relay empty the
-	 * rest. Both ways or neither: hold both at once.
-	 */
-	a_sends = sending(ca);
-	b_sends = sending(sb);
-	if (may_drain && a_sends != b_sends) {
+	if (may_drain) {
 		sp->state = SPL_SP_DRAIN;
 		sp->drain_from = a_sends ? DIR_S2C : DIR_C2S;
 		sp->drain_end = jiffies + msecs_to_jiffies(SPL_SPLICE_DRAIN_MS);
@@ -765,6 +772,13 @@ static int join_start(struct spl_conn *conn, bool may_drain, const char **why)
 	return 0;
 }
 
+int spl_splice_drain(struct spl_conn *conn, const char **why)
+{
+	if (conn->splicing)
+		return 0;
+	return join_start(conn, true, true, why);
+}
+
 int spl_splice_try(struct spl_conn *conn, bool may_drain, const char **why)
 {
 	struct sock *ca = conn->csock->sk, *sb = conn->ssock->sk;
@@ -772,7 +786,7 @@ int spl_splice_try(struct spl_conn *conn, bool may_drain, const char **why)
 	int err;
 
 	if (!conn->splicing) {
-		err = join_start(conn, may_drain, why);
+		err = join_start(conn, may_drain, false, why);
 		if (err)
 			return err;
 	}

@@ -35,6 +35,14 @@ void spl_splice_exit(void);
  */
 int spl_splice_try(struct spl_conn *conn, bool may_drain, const char **why);
 
+/*
+ * spl_splice_drain - start a join in DRAIN now, if one side streams; the
+ * relay need not be empty yet (the sooner the feeder is held, the less
+ * the other socket has in flight to drain). Return: 0 when draining,
+ * -EAGAIN when nothing streams one way, another error as spl_splice_try().
+ */
+int spl_splice_drain(struct spl_conn *conn, const char **why);
+
 /* Call off a join in progress (conn->splicing), if any. May sleep. */
 void spl_splice_cancel(struct spl_conn *conn);
 
