@@ -39,11 +39,18 @@ enum spl_conn_state {
  * [0, off), bytes cleared to send [off, fwd), bytes still being framed
  * [fwd, len) (a partial head, say). Reads stop at lim, leaving room for a
  * head rewrite.
+ *
+ * An idle connection should cost little: the buffer is allocated only
+ * once there is something to read, small (SPL_DIR_SMALL), and grown to
+ * max only when a read fills it (a large head, a bulk transfer); see
+ * spl_dir_alloc() and spl_dir_grow(). Without a buffer, cap and lim are 0.
  */
 struct spl_dir {
 	u8 *buf;
 	u32 cap;
-	u32 lim;		/* reads fill up to here */
+	u32 lim;		/* reads fill up to here: cap - room */
+	u32 max;		/* cap at most */
+	u32 room;		/* kept free past lim, for rewrites */
 	u32 len;		/* bytes in buf */
 	u32 fwd;		/* bytes cleared to send */
 	u32 off;		/* bytes already sent */

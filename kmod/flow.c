@@ -218,7 +218,11 @@ bool spl_frame_up(struct spl_conn *conn, struct spl_dir *d)
 			break;
 		}
 		if (!end) {
-			if (avail >= d->lim) {	/* head-max at accept */
+			if (avail >= d->lim && d->cap < d->max) {
+				/* spl_pump() could not grow the buffer */
+				conn->req.reason = "no memory for a larger head";
+				request_error(conn, 503);
+			} else if (avail >= d->lim) {	/* head-max at accept */
 				conn->req.reason = "request head too large";
 				request_error(conn, spl_http_head_too_large(
 					d->buf + d->fwd, avail, &lim));
@@ -315,7 +319,9 @@ bool spl_frame_down(struct spl_conn *conn, struct spl_dir *d)
 			break;
 		}
 		if (!end) {
-			if (avail >= d->lim)
+			if (avail >= d->lim && d->cap < d->max)
+				response_error(conn, "no memory for a larger response head");
+			else if (avail >= d->lim)
 				response_error(conn, "response head too large");
 			break;
 		}
@@ -391,7 +397,6 @@ void spl_flow_start(struct spl_conn *conn)
 	struct spl_dir *up = &conn->up;
 
 	up->flow = SPL_FLOW_HEAD;
-	up->lim = up->cap - SPL_REWRITE_ROOM;
 	up->fwd = 0;
 	up->scan = 0;
 	/* the first head is parsed already: forward it, frame what follows */
