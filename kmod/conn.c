@@ -333,6 +333,7 @@ static void spl_conn_release(struct kref *ref)
 	release_server(conn);
 	spl_dir_free(&conn->up);
 	spl_dir_free(&conn->down);
+	kfree(conn->pipeline);		/* flow.c's ring, if the client pipelined */
 	kfree(conn->made);
 	spl_service_put(conn->svc);
 	kfree(conn);

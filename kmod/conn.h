@@ -120,8 +120,13 @@ struct spl_conn {
 	u32 discarded;			/* LINGER: bytes read and dropped */
 	const char *linger_end;		/* LINGER: how the log says it ended */
 
-	/* requests forwarded and not yet answered (flow.c) */
-	struct spl_log_req pipeline[SPL_PIPELINE_MAX];
+	/*
+	 * Requests forwarded and not yet answered (flow.c), a ring. Most
+	 * clients wait for each response: the ring is the one slot inline
+	 * until a client pipelines, then SPL_PIPELINE_MAX slots allocated.
+	 */
+	struct spl_log_req *pipeline;	/* the allocated ring, or NULL */
+	struct spl_log_req pipe_one;	/* the ring while pipeline is NULL */
 	u8 pipe_head;
 	u8 pipe_len;
 	u32 requests;			/* request heads forwarded */
