@@ -1100,6 +1100,24 @@ static void rebind(struct spl_conn *conn)
 	connect_next(conn);
 }
 
+/*
+ * A keep-alive connection between two requests holds no bytes: give back
+ * its buffers (and a pipelining client's ring) until the next request, so
+ * that many idle connections cost little. Only there: an empty buffer in
+ * the middle of a transfer is a pause, and the next bytes come soon.
+ */
+static void relay_rest(struct spl_conn *conn)
+{
+	struct spl_dir *up = &conn->up, *down = &conn->down;
+
+	if (up->len || down->len || up->flow != SPL_FLOW_HEAD ||
+	    down->flow != SPL_FLOW_HEAD || !spl_flow_idle(conn) || conn->rebind)
+		return;
+	spl_dir_free(up);
+	spl_dir_free(down);
+	spl_flow_shrink(conn);
+}
+
 static void step_relay(struct spl_conn *conn)
 {
 	struct spl_dir *up = &conn->up, *down = &conn->down;
@@ -1179,6 +1197,8 @@ static void step_relay(struct spl_conn *conn)
 			break;
 	}
 	count_bytes(conn, up0, down0);
+	if (!again)
+		relay_rest(conn);
 	if (!again && splice_wanted(conn)) {
 		switch (try_splice(conn)) {
 		case 0:

@@ -116,6 +116,15 @@ void spl_flow_end(struct spl_conn *conn, const char *end)
 		pipe_pop(conn, end);
 }
 
+void spl_flow_shrink(struct spl_conn *conn)
+{
+	if (conn->pipe_len)
+		return;
+	kfree(conn->pipeline);
+	conn->pipeline = NULL;
+	conn->pipe_head = 0;
+}
+
 static void request_error(struct spl_conn *conn, int status)
 {
 	if (!conn->error)
