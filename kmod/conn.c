@@ -325,13 +325,6 @@ static void spl_conn_finish(struct spl_conn *conn, bool abort, const char *end)
 	kref_put(&conn->ref, spl_conn_release);
 }
 
-static void free_dir(struct spl_dir *d)
-{
-	if (!d->borrowed)
-		kvfree(d->buf);
-	d->buf = NULL;
-}
-
 /* Last reference: any context that may sleep (the work, or teardown). */
 static void spl_conn_release(struct kref *ref)
 {
@@ -340,8 +333,9 @@ static void spl_conn_release(struct kref *ref)
 
 	count(conn, SPLICER_CNT_ACTIVE, -1);
 	release_server(conn);
-	free_dir(&conn->up);
-	free_dir(&conn->down);
+	spl_dir_free(&conn->up);
+	spl_dir_free(&conn->down);
+	kfree(conn->pipeline);		/* flow.c's ring, if the client pipelined */
 	kfree(conn->made);
 	spl_service_put(conn->svc);
 	kfree(conn);
@@ -383,7 +377,7 @@ static void respond(struct spl_conn *conn, int status)
 	r = conn->made ?: spl_response(status, &len);
 	if (conn->made)
 		len = conn->made_len;
-	free_dir(&conn->down);
+	spl_dir_free(&conn->down);
 	conn->down = (struct spl_dir){
 		.buf = (u8 *)r, .len = len, .cap = len, .borrowed = !conn->made,
 	};
@@ -413,6 +407,8 @@ static void step_linger(struct spl_conn *conn)
 		d->shut = true;
 	}
 	/* discard what the client still sends, into the head buffer */
+	if (!conn->up.buf && spl_dir_alloc(&conn->up))
+		goto done;
 	while (conn->discarded < SPL_LINGER_MAX) {
 		n = spl_sock_recv(conn->csock, conn->up.buf, conn->up.cap);
 		if (n == -EAGAIN)
@@ -786,18 +782,32 @@ static void step_handshake(struct spl_conn *conn)
 static void step_head(struct spl_conn *conn)
 {
 	struct spl_dir *up = &conn->up;
-	u32 head_max = up->lim;
 	struct spl_http_limits lim;
 	int n, end, status;
 
 	spl_service_limits(&conn->svc->cfg, &lim);
 	for (;;) {
-		if (up->len >= head_max) {
+		if (!up->buf) {
+			/* a client that has sent nothing yet gets no buffer */
+			if (!spl_sock_readable(conn->csock))
+				break;
+			if (spl_dir_alloc(up)) {
+				spl_conn_finish(conn, true, "no memory for the request head");
+				return;
+			}
+		}
+		/* the small buffer is full: grow it up to head-max */
+		if (up->len >= up->lim && up->cap < up->max && spl_dir_grow(up)) {
+			conn->req.reason = "no memory for a larger head";
+			respond(conn, 503);
+			return;
+		}
+		if (up->len >= up->lim) {	/* head-max */
 			conn->req.reason = "request head too large";
 			respond(conn, spl_http_head_too_large(up->buf, up->len, &lim));
 			return;
 		}
-		n = spl_sock_recv(conn->csock, up->buf + up->len, head_max - up->len);
+		n = spl_sock_recv(conn->csock, up->buf + up->len, up->lim - up->len);
 		if (n == -EAGAIN)
 			break;
 		if (n <= 0) {
@@ -866,16 +876,11 @@ static bool relay_stalled(struct spl_conn *conn)
 static void spl_conn_handoff(struct spl_conn *conn)
 {
 	struct spl_dir *down = &conn->down;
+	u32 head_max = conn->up.max - conn->up.room;
 
-	u32 cap = max_t(u32, SPL_RELAY_BUF, conn->up.lim);
-
-	down->buf = kvmalloc(cap, GFP_KERNEL);
-	if (!down->buf) {
-		respond(conn, 503);
-		return;
-	}
-	down->cap = cap;
-	down->lim = cap - SPL_RESP_ROOM;	/* room for our Set-Cookie */
+	/* its buffer comes with the first bytes of the response (spl_pump) */
+	spl_dir_init(down, max_t(u32, SPL_RELAY_BUF, head_max),
+		     SPL_RESP_ROOM);	/* room for our Set-Cookie */
 	down->fin_needs_data = true;	/* a FIN before any byte is a 502 */
 	spl_persist_bound(conn);
 	spl_flow_start(conn);
@@ -1117,10 +1122,10 @@ static void rebind(struct spl_conn *conn)
 	keep_or_close_server(conn);
 	memmove(up->buf, up->buf + up->fwd, left);
 	*up = (struct spl_dir){
-		.buf = up->buf, .cap = up->cap, .len = left,
-		.lim = up->cap - SPL_REWRITE_ROOM,
+		.buf = up->buf, .cap = up->cap, .len = left, .lim = up->lim,
+		.max = up->max, .room = up->room,
 	};
-	free_dir(&conn->down);
+	spl_dir_free(&conn->down);
 	memset(&conn->down, 0, sizeof(conn->down));
 	conn->rebind = false;
 	conn->srv_closing = false;
@@ -1135,6 +1140,24 @@ static void rebind(struct spl_conn *conn)
 	conn->t_first_head = ktime_get_ns();
 	count(conn, SPLICER_CNT_REBINDS, 1);
 	connect_next(conn);
+}
+
+/*
+ * A keep-alive connection between two requests holds no bytes: give back
+ * its buffers (and a pipelining client's ring) until the next request, so
+ * that many idle connections cost little. Only there: an empty buffer in
+ * the middle of a transfer is a pause, and the next bytes come soon.
+ */
+static void relay_rest(struct spl_conn *conn)
+{
+	struct spl_dir *up = &conn->up, *down = &conn->down;
+
+	if (up->len || down->len || up->flow != SPL_FLOW_HEAD ||
+	    down->flow != SPL_FLOW_HEAD || !spl_flow_idle(conn) || conn->rebind)
+		return;
+	spl_dir_free(up);
+	spl_dir_free(down);
+	spl_flow_shrink(conn);
 }
 
 static void step_relay(struct spl_conn *conn)
@@ -1157,6 +1180,11 @@ static void step_relay(struct spl_conn *conn)
 		if (a == SPL_PUMP_SRC_ERR || b == SPL_PUMP_DST_ERR) {
 			count_bytes(conn, up0, down0);	/* the client is gone */
 			spl_conn_finish(conn, true, "client went away (reset)");
+			return;
+		}
+		if (a == SPL_PUMP_NOMEM || b == SPL_PUMP_NOMEM) {
+			count_bytes(conn, up0, down0);
+			spl_conn_finish(conn, true, "no memory for a relay buffer");
 			return;
 		}
 		if (a == SPL_PUMP_DST_ERR) {
@@ -1211,6 +1239,8 @@ static void step_relay(struct spl_conn *conn)
 			break;
 	}
 	count_bytes(conn, up0, down0);
+	if (!again)
+		relay_rest(conn);
 	splice_keep_or_cancel(conn);
 	if (!conn->splicing && !relay_empty(conn) &&
 	    conn->splice_drains < SPL_SPLICE_DRAINS && splice_allowed(conn))
@@ -1307,13 +1337,8 @@ void spl_conn_start(struct spl_service *svc, struct socket *sock)
 	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
 	if (!conn)
 		goto drop;
-	conn->up.cap = head_max + SPL_REWRITE_ROOM;
-	conn->up.lim = head_max;
-	conn->up.buf = kvmalloc(conn->up.cap, GFP_KERNEL);
-	if (!conn->up.buf) {
-		kfree(conn);
-		goto drop;
-	}
+	/* its buffer comes with the first bytes of the request (step_head) */
+	spl_dir_init(&conn->up, head_max + SPL_REWRITE_ROOM, SPL_REWRITE_ROOM);
 	if (kernel_getpeername(sock, (struct sockaddr *)&conn->client) < 0)
 		conn->client.ss_family = AF_UNSPEC;
 	if (conn->client.ss_family == AF_UNSPEC)
@@ -1336,7 +1361,6 @@ void spl_conn_start(struct spl_service *svc, struct socket *sock)
 
 		if (IS_ERR(file)) {
 			/* sock_alloc_file() released the socket */
-			kvfree(conn->up.buf);
 			kfree(conn);
 			return;
 		}
@@ -1348,7 +1372,6 @@ void spl_conn_start(struct spl_service *svc, struct socket *sock)
 	spin_lock_bh(&svc->conns_lock);
 	if (svc->stopping) {
 		spin_unlock_bh(&svc->conns_lock);
-		kvfree(conn->up.buf);
 		if (conn->cfile) {
 			sock_no_linger(sock->sk);
 			__fput_sync(conn->cfile);

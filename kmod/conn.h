@@ -39,11 +39,18 @@ enum spl_conn_state {
  * [0, off), bytes cleared to send [off, fwd), bytes still being framed
  * [fwd, len) (a partial head, say). Reads stop at lim, leaving room for a
  * head rewrite.
+ *
+ * An idle connection should cost little: the buffer is allocated only
+ * once there is something to read, small (SPL_DIR_SMALL), and grown to
+ * max only when a read fills it (a large head, a bulk transfer); see
+ * spl_dir_alloc() and spl_dir_grow(). Without a buffer, cap and lim are 0.
  */
 struct spl_dir {
 	u8 *buf;
 	u32 cap;
-	u32 lim;		/* reads fill up to here */
+	u32 lim;		/* reads fill up to here: cap - room */
+	u32 max;		/* cap at most */
+	u32 room;		/* kept free past lim, for rewrites */
 	u32 len;		/* bytes in buf */
 	u32 fwd;		/* bytes cleared to send */
 	u32 off;		/* bytes already sent */
@@ -113,8 +120,13 @@ struct spl_conn {
 	u32 discarded;			/* LINGER: bytes read and dropped */
 	const char *linger_end;		/* LINGER: how the log says it ended */
 
-	/* requests forwarded and not yet answered (flow.c) */
-	struct spl_log_req pipeline[SPL_PIPELINE_MAX];
+	/*
+	 * Requests forwarded and not yet answered (flow.c), a ring. Most
+	 * clients wait for each response: the ring is the one slot inline
+	 * until a client pipelines, then SPL_PIPELINE_MAX slots allocated.
+	 */
+	struct spl_log_req *pipeline;	/* the allocated ring, or NULL */
+	struct spl_log_req pipe_one;	/* the ring while pipeline is NULL */
 	u8 pipe_head;
 	u8 pipe_len;
 	u32 requests;			/* request heads forwarded */

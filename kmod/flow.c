@@ -7,8 +7,8 @@
  * is framed by Content-Length or chunked coding so the next head is found
  * exactly where the server will look for it. Responses: each head is
  * parsed; HEAD, 1xx, 204 and 304 have no body; a 101 turns the connection
- * into a tunnel. Methods of forwarded requests wait in conn->pipeline for
- * their response. Runs in the connection's work item only.
+ * into a tunnel. Methods of forwarded requests wait in the connection's
+ * pipeline ring for their response. Runs in the connection's work item only.
  *
  * A bad request after the first is not forwarded: the connection stops
  * reading, lets the server answer what came before, then answers it
@@ -16,6 +16,7 @@
  */
 #include <linux/string.h>
 #include <linux/ktime.h>
+#include <linux/slab.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include "flow.h"
@@ -33,10 +34,43 @@ static void up_hold(struct spl_conn *conn)
 		    conn->pipe_len == SPL_PIPELINE_MAX));
 }
 
+static u8 pipe_cap(const struct spl_conn *conn)
+{
+	return conn->pipeline ? SPL_PIPELINE_MAX : 1;
+}
+
+/* The request @i places after the oldest. */
+static struct spl_log_req *pipe_at(struct spl_conn *conn, u8 i)
+{
+	struct spl_log_req *ring = conn->pipeline ?: &conn->pipe_one;
+
+	return &ring[(conn->pipe_head + i) % pipe_cap(conn)];
+}
+
+/*
+ * The client pipelines: move the ring from its one inline slot to
+ * SPL_PIPELINE_MAX allocated ones. Slots move: no pointer into the ring
+ * may be held across this.
+ */
+static int pipe_grow(struct spl_conn *conn)
+{
+	struct spl_log_req *ring;
+	u8 i;
+
+	ring = kmalloc_array(SPL_PIPELINE_MAX, sizeof(*ring), GFP_KERNEL);
+	if (!ring)
+		return -ENOMEM;
+	for (i = 0; i < conn->pipe_len; i++)
+		ring[i] = *pipe_at(conn, i);
+	conn->pipeline = ring;
+	conn->pipe_head = 0;
+	return 0;
+}
+
 /* The slot the next request goes to; pipe_push() makes it count. */
 static struct spl_log_req *pipe_next(struct spl_conn *conn)
 {
-	return &conn->pipeline[(conn->pipe_head + conn->pipe_len) % SPL_PIPELINE_MAX];
+	return pipe_at(conn, conn->pipe_len);
 }
 
 static void pipe_push(struct spl_conn *conn)
@@ -46,7 +80,14 @@ static void pipe_push(struct spl_conn *conn)
 
 struct spl_log_req *spl_flow_oldest(struct spl_conn *conn)
 {
-	return conn->pipe_len ? &conn->pipeline[conn->pipe_head] : NULL;
+	return conn->pipe_len ? pipe_at(conn, 0) : NULL;
+}
+
+/* Forget the oldest request. */
+static void pipe_drop(struct spl_conn *conn)
+{
+	conn->pipe_head = (conn->pipe_head + 1) % pipe_cap(conn);
+	conn->pipe_len--;
 }
 
 /* The oldest request is answered (or given up on): log it, forget it. */
@@ -55,8 +96,7 @@ static void pipe_pop(struct spl_conn *conn, const char *end)
 	struct spl_log_req *e = spl_flow_oldest(conn);
 
 	spl_log_request(conn, e, e->status, false, NULL, end);
-	conn->pipe_head = (conn->pipe_head + 1) % SPL_PIPELINE_MAX;
-	conn->pipe_len--;
+	pipe_drop(conn);
 	up_hold(conn);		/* room in the pipeline again */
 }
 
@@ -66,16 +106,23 @@ void spl_flow_answered(struct spl_conn *conn, u16 status)
 
 	spl_log_request(conn, e, status, true, conn->req.reason,
 			"answered by splicer");
-	if (e) {
-		conn->pipe_head = (conn->pipe_head + 1) % SPL_PIPELINE_MAX;
-		conn->pipe_len--;
-	}
+	if (e)
+		pipe_drop(conn);
 }
 
 void spl_flow_end(struct spl_conn *conn, const char *end)
 {
 	while (conn->pipe_len)
 		pipe_pop(conn, end);
+}
+
+void spl_flow_shrink(struct spl_conn *conn)
+{
+	if (conn->pipe_len)
+		return;
+	kfree(conn->pipeline);
+	conn->pipeline = NULL;
+	conn->pipe_head = 0;
 }
 
 static void request_error(struct spl_conn *conn, int status)
@@ -218,7 +265,11 @@ bool spl_frame_up(struct spl_conn *conn, struct spl_dir *d)
 			break;
 		}
 		if (!end) {
-			if (avail >= d->lim) {	/* head-max at accept */
+			if (avail >= d->lim && d->cap < d->max) {
+				/* spl_pump() could not grow the buffer */
+				conn->req.reason = "no memory for a larger head";
+				request_error(conn, 503);
+			} else if (avail >= d->lim) {	/* head-max at accept */
 				conn->req.reason = "request head too large";
 				request_error(conn, spl_http_head_too_large(
 					d->buf + d->fwd, avail, &lim));
@@ -234,6 +285,11 @@ bool spl_frame_up(struct spl_conn *conn, struct spl_dir *d)
 			/* it goes elsewhere once the responses before it are out */
 			conn->rebind = true;
 			d->scan = 0;	/* found again from its start after the move */
+			break;
+		}
+		if (conn->pipe_len == pipe_cap(conn) && pipe_grow(conn)) {
+			conn->req.reason = "no memory to pipeline";
+			request_error(conn, 503);
 			break;
 		}
 		if (!forward_request(conn, d, end))
@@ -315,7 +371,9 @@ bool spl_frame_down(struct spl_conn *conn, struct spl_dir *d)
 			break;
 		}
 		if (!end) {
-			if (avail >= d->lim)
+			if (avail >= d->lim && d->cap < d->max)
+				response_error(conn, "no memory for a larger response head");
+			else if (avail >= d->lim)
 				response_error(conn, "response head too large");
 			break;
 		}
@@ -391,7 +449,6 @@ void spl_flow_start(struct spl_conn *conn)
 	struct spl_dir *up = &conn->up;
 
 	up->flow = SPL_FLOW_HEAD;
-	up->lim = up->cap - SPL_REWRITE_ROOM;
 	up->fwd = 0;
 	up->scan = 0;
 	/* the first head is parsed already: forward it, frame what follows */

@@ -30,6 +30,12 @@ void spl_flow_answered(struct spl_conn *conn, u16 status);
 /* The connection ends: log the requests still waiting, as @end. */
 void spl_flow_end(struct spl_conn *conn, const char *end);
 
+/*
+ * If no request is waiting, give back a pipelining client's ring: the
+ * inline slot serves until it pipelines again.
+ */
+void spl_flow_shrink(struct spl_conn *conn);
+
 /* No request is waiting for its response. */
 static inline bool spl_flow_idle(const struct spl_conn *conn)
 {

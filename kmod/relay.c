@@ -5,11 +5,14 @@
  * Everything here runs in the connection's work item, never blocks
  * (MSG_DONTWAIT) and waits for the sockets' callbacks instead.
  */
+#include <linux/mm.h>
 #include <linux/net.h>
+#include <linux/slab.h>
 #include <linux/socket.h>
 #include <linux/uio.h>
 #include <linux/tls.h>
 #include <net/inet_connection_sock.h>
+#include <net/sock.h>
 #include "relay.h"
 
 #define TLS_RECORD_DATA		23
@@ -65,6 +68,60 @@ int spl_sock_send(struct socket *sock, const void *buf, size_t len)
 	return kernel_sendmsg(sock, &msg, &iov, 1, len);
 }
 
+/*
+ * What poll() would say: kTLS may hold a decrypted record that is no
+ * longer in the TCP receive queue (sk_is_readable asks it).
+ */
+bool spl_sock_readable(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	return !skb_queue_empty_lockless(&sk->sk_receive_queue) ||
+	       sk_is_readable(sk) || READ_ONCE(sk->sk_err) ||
+	       (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN);
+}
+
+void spl_dir_init(struct spl_dir *d, u32 max, u32 room)
+{
+	d->max = max;
+	d->room = room;
+}
+
+static int dir_set_buf(struct spl_dir *d, u32 cap)
+{
+	u8 *buf = kvmalloc(cap, GFP_KERNEL);
+
+	if (!buf)
+		return -ENOMEM;
+	if (d->len)
+		memcpy(buf, d->buf, d->len);
+	spl_dir_free(d);
+	d->buf = buf;
+	d->cap = cap;
+	d->lim = cap - d->room;
+	return 0;
+}
+
+int spl_dir_alloc(struct spl_dir *d)
+{
+	return dir_set_buf(d, min_t(u32, SPL_DIR_SMALL, d->max));
+}
+
+int spl_dir_grow(struct spl_dir *d)
+{
+	return dir_set_buf(d, d->max);
+}
+
+void spl_dir_free(struct spl_dir *d)
+{
+	if (!d->borrowed)
+		kvfree(d->buf);
+	d->buf = NULL;
+	d->borrowed = false;
+	d->cap = 0;
+	d->lim = 0;
+}
+
 enum spl_pump spl_pump(struct spl_conn *conn, struct spl_dir *d,
 		       struct socket *src, struct socket *dst,
 		       spl_frame_fn frame)
@@ -97,10 +154,21 @@ enum spl_pump spl_pump(struct spl_conn *conn, struct spl_dir *d,
 		d->off = 0;
 	}
 
+	/* a direction without a buffer gets one once it has bytes to read */
+	if (!d->buf && !d->eof && !d->hold && spl_sock_readable(src) &&
+	    spl_dir_alloc(d))
+		return SPL_PUMP_NOMEM;
 	if (!d->eof && !d->hold && d->len < d->lim) {
 		n = spl_sock_recv(src, d->buf + d->len, d->lim - d->len);
 		if (n > 0) {
 			d->len += n;
+			/*
+			 * A full read: more may be waiting, or a head may not fit
+			 * yet. Without the memory to grow, the small buffer goes
+			 * on (framing tells a head that cannot fit).
+			 */
+			if (d->len == d->lim && d->cap < d->max)
+				spl_dir_grow(d);
 			frame(conn, d);
 			return SPL_PUMP_MOVED;
 		}

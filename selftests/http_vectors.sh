@@ -35,6 +35,8 @@
 #    connection, pipelined in one write or sent after the first response: the
 #    server's 200 first, then splicer's 4xx/505 and close, the server having
 #    received only the good requests;
+#  - a request line of 8190 bytes as the second request, pipelined or sent
+#    after the first response, passes (the buffer grows past its first 4 KiB);
 #  - positive controls: leading empty lines, HTTP/1.0 without Host, a
 #    Content-Length list of equal values are forwarded;
 #  - the services' r400/r414/r431/r501/r505 counters match the answers, the
@@ -222,6 +224,9 @@ ka-pipelined-bad-chunk | 80 | 200,400/body | GET /ka-27 HTTP/1.1\r\nHost: lb\r\n
 t-ka-line-257 | 81 | 200,414 | GET /ka-28 HTTP/1.1\r\nHost: lb\r\n\r\nGET /NOPE-tka-line-<rep 229 a> HTTP/1.1\r\nHost: lb\r\n\r\n
 t-ka-headers-5 | 81 | 200,431 | GET /ka-29 HTTP/1.1\r\nHost: lb\r\n\r\nGET /NOPE-tka-h5 HTTP/1.1\r\nHost: lb\r\n<rep 4 X-H: 1\r\n>\r\n
 t-ka-head-1100 | 81 | 200,431 | GET /ka-30 HTTP/1.1\r\nHost: lb\r\n\r\nGET /NOPE-tka-head HTTP/1.1\r\nHost: lb\r\nX-Pad: <rep 1050 a>\r\n\r\n
+# a later head larger than the buffer a request starts with (4 KiB) grows it
+ka-line-8190-passes | 80 | 200,200 | GET /ka-31 HTTP/1.1\r\nHost: lb\r\n\r\nGET /ok-ka-line-8190-<rep 8160 a> HTTP/1.1\r\nHost: lb\r\n\r\n
+ka-wait-line-8190-passes | 80 | 200,200 | GET /ka-32 HTTP/1.1\r\nHost: lb\r\n\r\n<wait>GET /ok-ka-w-line-8190-<rep 8158 a> HTTP/1.1\r\nHost: lb\r\n\r\n
 EOF
 
 nvec=$(grep -v '^#' "$T/vectors" | grep -c ' | ')
