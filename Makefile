@@ -9,7 +9,7 @@
 #                   T=NAME runs only selftests/NAME.sh or the KUnit suite NAME
 #   make demo       selftests/vm/demo.sh in a VM
 #   make bench      splicer beside HAProxy, nginx and a direct connection in a
-#                   deterministic VM (bench/run.sh, about 23 min): writes
+#                   deterministic VM (bench/run.sh, about 25 min): writes
 #                   bench/results.json and Documentation/performance.md
 #   make fuzz       the libFuzzer harnesses of selftests/fuzz/ on the host,
 #                   300 s each (FUZZ_SECONDS=N); make check runs them 20 s

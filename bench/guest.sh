@@ -54,6 +54,10 @@
 #               "host www00.bench.example" (the request's Host; the same
 #               length, compared to the end of the list). The hits of the
 #               rules are checked.
+#   rules-prefix-ka-1k, rules-prefix-close-1k: the same with path-prefix
+#               rules: rule i < N-1 is "prefix /pNNNN/", the last "prefix
+#               /www00/" (the same length), the request "GET /www00/1k"
+#               (a copy of /1k), with no rule naming a host.
 #   idle        kernel memory per open idle connection, 10,000 connections
 #               held by bench/idle_conns.py: /proc/meminfo and /proc/slabinfo
 #               before and after, and the balancer's resident memory
@@ -74,7 +78,7 @@ case "$MODE" in
 full)
 	POOLS=(1 10 100 1000)
 	SCENARIOS=(ka-1k close-1k ka-1m stream-256m tls-ka-1k tls-close-1k tls-ka-1m
-		rules-ka-1k rules-close-1k)
+		rules-ka-1k rules-close-1k rules-prefix-ka-1k rules-prefix-close-1k)
 	RULE_COUNTS=(1 100 1000)
 	DUR=1 IDLE_CONNS=10000
 	# handshakes: 16 of them at once in ~130 a second, so the start and
@@ -124,8 +128,10 @@ HS_PID=
 SRV_ENV=(env)		# how HAProxy and nginx are started
 [ ${#TLS_SCN[@]} = 0 ] || SRV_ENV=(env OPENSSL_CONF="$SCONF")
 TLS_ON=0		# start_SYSTEM: with its TLS listener too
-# rules: the Host of the requests, matched by the last rule only
+# rules: the Host of the requests, matched by the last rule only; the
+# prefix of their path, likewise (rules-prefix-*)
 RULE_HOST=www00.bench.example
+RULE_PREFIX=/www00/
 
 require_root
 require_splicer
@@ -182,6 +188,8 @@ setup_www() {
 	mkdir -p "$WWW"
 	head -c 1024 /dev/urandom >"$WWW/1k"
 	head -c 1048576 /dev/urandom >"$WWW/1m"
+	mkdir -p "$WWW$RULE_PREFIX"
+	cp "$WWW/1k" "$WWW${RULE_PREFIX}1k"
 	[ "$MODE" = full ] && head -c 268435456 /dev/zero >"$WWW/256m"
 	true
 }
@@ -290,9 +298,9 @@ target_splicer-splice() { echo "$VIP"; }
 start_splicer-splice() { splicer_up "$1" " splice on"; }
 stop_splicer-splice() { stop_splicer; }
 
-# splicer_up N SERVICE-OPTIONS [RULES]: the service web on $VIP (and with
-# TLS_ON=1 webtls on $TLS_VIP, "tls on", with splicer-handshaked); RULES
-# content rules on web (see the header)
+# splicer_up N SERVICE-OPTIONS [RULES [SHAPE]]: the service web on $VIP (and
+# with TLS_ON=1 webtls on $TLS_VIP, "tls on", with splicer-handshaked); RULES
+# content rules on web, SHAPE host (default) or prefix (see the header)
 splicer_up() {
 	local n=$1 i a f=$T/splicer.batch
 	mod_load
@@ -307,10 +315,16 @@ splicer_up() {
 			echo "service add webtls listen $TLS_VIP pool app header-timeout 1h idle-timeout 1h tls on$2"
 			echo "persist webtls cookie"
 		fi
-		awk -v n="${3:-0}" -v host="$RULE_HOST" 'BEGIN {
+		awk -v n="${3:-0}" -v shape="${4:-host}" -v host="$RULE_HOST" \
+			-v prefix="$RULE_PREFIX" 'BEGIN {
 			for (i = 1; i < n; i++)
-				printf "rule add web host h%04d.bench.example pool app\n", i
-			if (n > 0)
+				if (shape == "prefix")
+					printf "rule add web prefix /p%04d/ pool app\n", i
+				else
+					printf "rule add web host h%04d.bench.example pool app\n", i
+			if (n > 0 && shape == "prefix")
+				printf "rule add web prefix %s pool app\n", prefix
+			else if (n > 0)
 				printf "rule add web host %s pool app\n", host
 		}'
 	} >"$f"
@@ -722,34 +736,53 @@ rule_hits() {
 		(((map(.hits) | add) // 0) - (.[-1].hits // 0))]'
 }
 
-# run_rules: splicer with each RULE_COUNTS number of rules (see the header)
+# run_rules: splicer with each RULE_COUNTS number of rules of each shape
+# whose scenarios run (see the header)
 run_rules() {
-	local n scn h0 url=http://$VIP/1k
-	for n in "${RULE_COUNTS[@]}"; do
-		step "rules: $n rule(s) on web (inspect on), the request matching the last"
-		splicer_up 1 " inspect on" "$n"
-		check_eq "rules on web" "$n" "$(ctlq -j rule show web | jq length)"
-		warm splicer || fail "splicer with $n rules does not answer: $WHY"
+	local n scn h0 shape url scns req
+	for shape in host prefix; do
+		scns=()
 		for scn in "${RULE_SCN[@]}"; do
-			step "$scn, splicer, $n rule(s)"
-			h0=$(rule_hits)
-			case $scn in
-			rules-ka-1k) wrk_run "$scn" splicer 1 "$url" -H "Host: $RULE_HOST" ;;
-			rules-close-1k) wrk_run "$scn" splicer 1 "$url" -H "Host: $RULE_HOST" \
-				-H "Connection: close" ;;
-			esac || fail "$scn with $n rules: $WHY"
-			# Hits count decisions that bind a server: one per connection
-			# (keep-alive: later requests to the same pool are evaluated,
-			# not counted); none but the last rule's.
-			RES=$(jq -c --argjson n "$n" --argjson a "$h0" --argjson b "$(rule_hits)" \
-				'. + {rules: $n, hits_last: ($b[0] - $a[0]), hits_others: ($b[1] - $a[1])} |
-				 . + {hits_ok: (.hits_others == 0 and
-					(.rules == 0 or (.hits_last > 0 and
-					 (.scenario != "rules-close-1k" or .hits_last >= .requests))))}' <<<"$RES")
-			info "hits: $(jq -r '"last rule \(.hits_last), the others \(.hits_others)"' <<<"$RES")"
-			result "$RES"
+			case $shape:$scn in
+			host:rules-prefix-*) ;;
+			host:* | prefix:rules-prefix-*) scns+=("$scn") ;;
+			esac
 		done
-		stop_splicer
+		[ ${#scns[@]} -gt 0 ] || continue
+		if [ $shape = prefix ]; then
+			url=http://$VIP${RULE_PREFIX}1k req=()
+		else
+			url=http://$VIP/1k req=(-H "Host: $RULE_HOST")
+		fi
+		for n in "${RULE_COUNTS[@]}"; do
+			step "rules: $n $shape rule(s) on web (inspect on), the request matching the last"
+			splicer_up 1 " inspect on" "$n" $shape
+			check_eq "rules on web" "$n" "$(ctlq -j rule show web | jq length)"
+			warm splicer "$url" || fail "splicer with $n rules does not answer: $WHY"
+			check_eq "status of ${url#http://"$VIP"}" 200 \
+				"$(in_cli curl -s -o /dev/null -w '%{http_code}' "${req[@]}" "$url")"
+			for scn in "${scns[@]}"; do
+				step "$scn, splicer, $n rule(s)"
+				h0=$(rule_hits)
+				case $scn in
+				*-ka-1k) wrk_run "$scn" splicer 1 "$url" "${req[@]}" ;;
+				*-close-1k) wrk_run "$scn" splicer 1 "$url" "${req[@]}" \
+					-H "Connection: close" ;;
+				esac || fail "$scn with $n rules: $WHY"
+				# Hits count decisions that bind a server: one per connection
+				# (keep-alive: later requests to the same pool are evaluated,
+				# not counted); none but the last rule's.
+				RES=$(jq -c --argjson n "$n" --argjson a "$h0" --argjson b "$(rule_hits)" \
+					'. + {rules: $n, hits_last: ($b[0] - $a[0]), hits_others: ($b[1] - $a[1])} |
+					 . + {hits_ok: (.hits_others == 0 and
+						(.rules == 0 or (.hits_last > 0 and
+						 ((.scenario | endswith("-close-1k") | not) or
+						  .hits_last >= .requests))))}' <<<"$RES")
+				info "hits: $(jq -r '"last rule \(.hits_last), the others \(.hits_others)"' <<<"$RES")"
+				result "$RES"
+			done
+			stop_splicer
+		done
 	done
 }
 
@@ -850,7 +883,8 @@ meta() {
 		--argjson idle "$IDLE_CONNS" --argjson tls "${#TLS_SCN[@]}" --arg ov "$openssl_v" \
 		--arg suite "$TLS_SUITE" --arg group "$TLS_GROUP" --arg gcm "$gcm" \
 		--argjson rules "$(printf '%s\n' "${rules[@]}" | jq -sc .)" \
-		--arg rhost "$RULE_HOST" \
+		--arg rhost "$RULE_HOST" --arg rprefix "$RULE_PREFIX" \
+		--argjson rscn "$(printf '%s\n' "${RULE_SCN[@]}" | jq -Rsc 'split("\n") | map(select(length > 0))')" \
 		'{mode: $m, kernel: $k, kernel_build: $kv, packages: $p, haproxy: $h, nginx: $n,
 		  cpu: $cpu, cpus: $ncpu, mem_kb: $mem, deterministic: ($bench == 1),
 		  wrk: {threads: 1, conns: $c, seconds: $dur, seconds_handshakes: $durhs},
@@ -858,7 +892,8 @@ meta() {
 		 + (if $tls > 0 then {tls: {openssl: $ov, protocol: "TLSv1.3", ciphersuite: $suite,
 			group: $group, certificate: "ECDSA P-256, self-signed", tickets: false,
 			kernel_gcm_aes: $gcm}} else {} end)
-		 + (if ($rules | length) > 0 then {rules: {counts: $rules, host: $rhost}} else {} end)')"
+		 + (if ($rules | length) > 0 then {rules: {counts: $rules, host: $rhost, prefix: $rprefix,
+			scenarios: $rscn}} else {} end)')"
 }
 
 [ ${#TLS_SCN[@]} = 0 ] || setup_tls

@@ -20,7 +20,10 @@ BALANCERS = ["splicer", "splicer-splice", "haproxy", "nginx"]
 SCENARIOS = ["ka-1k", "close-1k", "ka-1m", "stream-256m"]
 TLS_SCENARIOS = ["tls-ka-1k", "tls-close-1k", "tls-ka-1m"]
 TLS_SYSTEMS = ["direct", "splicer", "splicer-splice", "haproxy", "nginx"]
-RULE_SCENARIOS = ["rules-ka-1k", "rules-close-1k"]
+# The rule scenarios by shape of the rules (bench/guest.sh's header)
+RULE_SHAPES = {"host": ["rules-ka-1k", "rules-close-1k"],
+               "prefix": ["rules-prefix-ka-1k", "rules-prefix-close-1k"]}
+RULE_SCENARIOS = [s for scns in RULE_SHAPES.values() for s in scns]
 
 
 def die(msg):
@@ -107,6 +110,12 @@ def rule_counts(doc):
     return doc["guest"].get("rules", {}).get("counts", [])
 
 
+def rule_scenarios(doc):
+    """The rule scenarios the run was asked for (results from before the
+    prefix shape: the host ones)."""
+    return doc["guest"].get("rules", {}).get("scenarios", RULE_SHAPES["host"])
+
+
 def pools(doc):
     return sorted({r["servers"] for r in doc["results"]
                    if r["system"] in BALANCERS and r["scenario"] in SCENARIOS
@@ -162,7 +171,7 @@ def check(args):
                     warn.append(f"{scn}: {system}: TLS not as intended: {r.get('tls')}")
     ridx = rules_index(doc)
     for n in rule_counts(doc):
-        for scn in RULE_SCENARIOS:
+        for scn in rule_scenarios(doc):
             r = ridx.get((scn, n))
             if not r:
                 bad.append(f"{scn}: no figure with {n} rules")
@@ -210,7 +219,11 @@ TITLES.update({
     "rules-close-1k": ("A new connection per request, 1 KiB", "requests/s",
                        "wrk, 16 connections, `Connection: close` on every request"),
 })
+TITLES["rules-prefix-ka-1k"] = TITLES["rules-ka-1k"]
+TITLES["rules-prefix-close-1k"] = TITLES["rules-close-1k"]
 RULE_LABELS = {"rules-ka-1k": "keep-alive (inspect)", "rules-close-1k": "a new connection per request"}
+RULE_LABELS["rules-prefix-ka-1k"] = RULE_LABELS["rules-ka-1k"]
+RULE_LABELS["rules-prefix-close-1k"] = RULE_LABELS["rules-close-1k"]
 REF_LABELS = {"ka-1k": "keep-alive", "close-1k": "a new connection per request"}
 NAMES = {"direct": "direct", "splicer": "splicer relay", "splicer-splice": "splicer splice",
          "haproxy": "HAProxy", "nginx": "nginx"}
@@ -569,49 +582,66 @@ def tls_section(doc, idx, w):
             w(text)
 
 
+def rule_shape_text(doc, shape):
+    """What the rules of SHAPE are and what the request is, in words."""
+    g = doc["guest"]["rules"]
+    if shape == "prefix":
+        prefix = g.get("prefix", "?")
+        return ("rule *i* < *N* − 1 is `prefix /pNNNN/ pool app`, the last "
+                f"`prefix {prefix} pool app`, and every request is `GET {prefix}1k` (the same "
+                "length as the others' prefixes; no rule names a host)")
+    host = g.get("host", "?")
+    return ("rule *i* < *N* − 1 is `host hNNNN.bench.example pool app`, the last "
+            f"`host {host} pool app`, and every request carries `Host: {host}` (the same "
+            "length as the others' hosts)")
+
+
 def rules_section(doc, idx, w):
     ridx = rules_index(doc)
     counts = [n for n in rule_counts(doc) if any((s, n) in ridx for s in RULE_SCENARIOS)]
     if not counts:
         return
-    host = doc["guest"]["rules"].get("host", "?")
-    scns = [s for s in RULE_SCENARIOS if any((s, n) in ridx for n in counts)]
+    shapes = [(shape, [s for s in scns if any((s, n) in ridx for n in counts)])
+              for shape, scns in RULE_SHAPES.items()]
+    shapes = [(shape, scns) for shape, scns in shapes if scns]
     w("")
     w("## Content rules: the cost of a long rule list")
     w("")
     w("splicer relay, one server, `persist web cookie`, `inspect on`, and *N* content rules "
       "([content-switching.md](content-switching.md)) of which the request matches only "
-      f"the last: rule *i* < *N* − 1 is `host hNNNN.bench.example pool app`, the last "
-      f"`host {host} pool app`, and every request carries `Host: {host}` (the same "
-      "length as the others' hosts). Rules are evaluated in order until one matches, so "
-      "each decision compares the request with all *N*: the worst case. With `inspect on` "
+      "the last. Evaluated one by one in order, each decision would compare the request "
+      "with all *N*: the worst case; content-switching.md (*The cost of a decision*) says "
+      "which rules an index finds without that. With `inspect on` "
       "every request of a keep-alive connection is decided; with a new connection per "
       "request, each request is its connection's one decision. The rules were added with "
       "one `splicerctl -b` batch; the hits were checked after each run (only the last rule "
       "counts any). Cells: the figure, then × the figure with 1 rule.")
-    w("")
-    w("| rules | " + " | ".join(f"{TITLES[s][0]} ({TITLES[s][1]})" for s in scns) + " |")
-    w("| ---: | " + " | ".join("---:" for _ in scns) + " |")
-    for n in counts:
-        cells = []
-        for s in scns:
-            r = ridx.get((s, n))
-            base = ridx.get((s, 1))
-            if not r:
-                cells.append("missing")
-                continue
-            v = figure(s, r)
-            text = fmt(v)
-            if base and n != 1:
-                text += f" ({v / figure(s, base):.2f}×)"
-            e = errors(r)
-            if e:
-                text += f" ⚠ {e:,} errors"
-            if not r.get("hits_ok", False):
-                text += (f" ⚠ hits: last rule {r.get('hits_last')}, "
-                         f"others {r.get('hits_others')}")
-            cells.append(text)
-        w(f"| {n:,} | " + " | ".join(cells) + " |")
+    for shape, scns in shapes:
+        w("")
+        w(f"**{shape.capitalize()} rules**: {rule_shape_text(doc, shape)}.")
+        w("")
+        w("| rules | " + " | ".join(f"{TITLES[s][0]} ({TITLES[s][1]})" for s in scns) + " |")
+        w("| ---: | " + " | ".join("---:" for _ in scns) + " |")
+        for n in counts:
+            cells = []
+            for s in scns:
+                r = ridx.get((s, n))
+                base = ridx.get((s, 1))
+                if not r:
+                    cells.append("missing")
+                    continue
+                v = figure(s, r)
+                text = fmt(v)
+                if base and n != 1:
+                    text += f" ({v / figure(s, base):.2f}×)"
+                e = errors(r)
+                if e:
+                    text += f" ⚠ {e:,} errors"
+                if not r.get("hits_ok", False):
+                    text += (f" ⚠ hits: last rule {r.get('hits_last')}, "
+                             f"others {r.get('hits_others')}")
+                cells.append(text)
+            w(f"| {n:,} | " + " | ".join(cells) + " |")
     ref = [(s, idx.get((s, "splicer", 1))) for s in ("ka-1k", "close-1k")]
     ref = [(s, r) for s, r in ref if usable(r)]
     if ref:
@@ -695,14 +725,15 @@ def summary(doc, idx, pl, mem):
     counts = rule_counts(doc)
     if counts and max(counts) > 1:
         n = max(counts)
-        parts = []
-        for scn in RULE_SCENARIOS:
-            r, base = ridx.get((scn, n)), ridx.get((scn, 1))
-            if r and base:
-                parts.append(f"{RULE_LABELS[scn]} {figure(scn, r) / figure(scn, base):.2f}×")
-        if parts:
-            lines.append(f"{n:,} content rules, the request matching the last, against 1 rule: "
-                         + ", ".join(parts) + ".")
+        for shape, scns in RULE_SHAPES.items():
+            parts = []
+            for scn in scns:
+                r, base = ridx.get((scn, n)), ridx.get((scn, 1))
+                if r and base:
+                    parts.append(f"{RULE_LABELS[scn]} {figure(scn, r) / figure(scn, base):.2f}×")
+            if parts:
+                lines.append(f"{n:,} content rules ({shape}), the request matching the last, "
+                             "against 1 rule: " + ", ".join(parts) + ".")
     if mem.get("splicer") and mem.get("haproxy") and mem.get("direct"):
         b = mem["direct"]["kernel"]
         sp = mem["splicer"]["kernel"] - b

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # splicer beside a direct connection, HAProxy and nginx, in a deterministic VM.
 #
-#   bench/run.sh            (make bench) every scenario; about 23 minutes of
+#   bench/run.sh            (make bench) every scenario; about 25 minutes of
 #                           QEMU's CPU time (the wall time on an idle host; a
 #                           busy host stretches it, not the figures); writes
 #                           bench/results.json and, from it,
@@ -52,7 +52,7 @@ log=$OUT/$mode.log
 json=$OUT/$mode.json
 if [ $mode = full ]; then
 	timeout=${SPLICER_BENCH_TIMEOUT:-10800}
-	echo "bench: every scenario in a deterministic VM (about 23 minutes of CPU); console: $log"
+	echo "bench: every scenario in a deterministic VM (about 25 minutes of CPU); console: $log"
 else
 	timeout=${SPLICER_BENCH_TIMEOUT:-1800}
 fi

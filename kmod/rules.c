@@ -117,31 +117,60 @@ bool spl_rule_matches(const struct spl_rule *r, const struct spl_rule_req *rr)
 	return true;
 }
 
-/* FNV-1a of @len bytes, lowercase: the index's hash of a host. */
-static u32 host_hash(const u8 *h, u32 len)
+/*
+ * The index's hash: FNV-1a, over the host (lowercase) and a separator when
+ * the rule has one, then over the prefix's bytes as they are. KUnit keeps
+ * fewer bits of it (spl_rules_hash_mask) to force collisions.
+ */
+#ifndef spl_rules_hash_mask
+#define spl_rules_hash_mask()	U32_MAX
+#endif
+#define FNV_BASIS	2166136261u
+
+static inline u32 fnv_step(u32 hash, u8 c)
 {
-	u32 hash = 2166136261u, i;
+	return (hash ^ c) * 16777619u;
+}
+
+static u32 host_seed(const u8 *h, u32 len)
+{
+	u32 hash = FNV_BASIS, i;
 
 	for (i = 0; i < len; i++)
-		hash = (hash ^ (u8)tolower(h[i])) * 16777619u;
-	return hash;
+		hash = fnv_step(hash, tolower(h[i]));
+	return fnv_step(hash, 0xff);	/* never in a rule's host */
 }
 
 static bool rule_indexed(const struct spl_rule *r)
 {
-	return r->host && r->host[0] != '*' && !r->path && !r->prefix &&
-	       !r->method && !r->header && r->src.ss_family == AF_UNSPEC;
+	return (r->host || r->prefix) && (!r->host || r->host[0] != '*') &&
+	       !r->path && !r->method && !r->header && r->src.ss_family == AF_UNSPEC;
 }
 
-/* The position of the first indexed rule matching @rr's Host, or U32_MAX. */
-static u32 indexed_first(const struct spl_ruleset *rs, const struct spl_rule_req *rr)
+/* Whether indexed rule @r matches a request of Host @h and path @path. */
+static bool key_matches(const struct spl_rule *r, const u8 *h, u32 hlen,
+			const u8 *path, u32 plen)
 {
-	const u8 *h = rr->head + rr->req->host_off;
-	u32 len = host_len(h, rr->req->host_len), lo = 0, hi = rs->nkeys, hash, k;
+	size_t len;
 
-	if (!rs->nkeys || !len)
-		return U32_MAX;
-	hash = host_hash(h, len);
+	if (r->host && !ieq(h, r->host, hlen))
+		return false;
+	if (!r->prefix)
+		return true;
+	len = strlen(r->prefix);
+	return len <= plen && !memcmp(path, r->prefix, len);
+}
+
+/*
+ * The first indexed rule before @best that matches, among those whose key
+ * is @hash; else @best. Positions ascend among the keys of a hash.
+ */
+static u32 key_find(const struct spl_ruleset *rs, u32 hash, const u8 *h, u32 hlen,
+		    const u8 *path, u32 plen, u32 best)
+{
+	u32 lo = 0, hi = rs->nkeys, k;
+
+	hash &= spl_rules_hash_mask();
 	while (lo < hi) {		/* the first key with a hash >= @hash */
 		k = lo + (hi - lo) / 2;
 		if (rs->keys[k].hash < hash)
@@ -149,10 +178,43 @@ static u32 indexed_first(const struct spl_ruleset *rs, const struct spl_rule_req
 		else
 			hi = k;
 	}
-	for (k = lo; k < rs->nkeys && rs->keys[k].hash == hash; k++)
-		if (ieq(h, rs->r[rs->keys[k].pos]->host, len))
-			return rs->keys[k].pos;	/* positions ascend within a hash */
-	return U32_MAX;
+	for (k = lo; k < rs->nkeys && rs->keys[k].hash == hash && rs->keys[k].pos < best; k++)
+		if (key_matches(rs->r[rs->keys[k].pos], h, hlen, path, plen))
+			return rs->keys[k].pos;
+	return best;
+}
+
+/*
+ * The first position among @lens[0..@nlens) of an indexed rule matching
+ * the request, hashing its path from @seed up to each length; else @best.
+ */
+static u32 lens_find(const struct spl_ruleset *rs, const u32 *lens, u32 nlens, u32 seed,
+		     const u8 *h, u32 hlen, const u8 *path, u32 plen, u32 best)
+{
+	u32 hash = seed, i = 0, k;
+
+	for (k = 0; k < nlens && lens[k] <= plen; k++) {
+		for (; i < lens[k]; i++)
+			hash = fnv_step(hash, path[i]);
+		best = key_find(rs, hash, h, hlen, path, plen, best);
+	}
+	return best;
+}
+
+/* The position of the first indexed rule matching @rr, or U32_MAX. */
+static u32 indexed_first(const struct spl_ruleset *rs, const struct spl_rule_req *rr)
+{
+	const u8 *h = rr->head + rr->req->host_off, *path;
+	u32 hlen = host_len(h, rr->req->host_len), plen, best;
+
+	if (!rs->nkeys)
+		return U32_MAX;
+	target_path(rr->head + rr->req->target_off, rr->req->target_len, &path, &plen);
+	best = lens_find(rs, rs->lens, rs->nlens_any, FNV_BASIS, h, hlen, path, plen, U32_MAX);
+	if (hlen && rs->nlens_host)
+		best = lens_find(rs, rs->lens + rs->nlens_any, rs->nlens_host, host_seed(h, hlen),
+				 h, hlen, path, plen, best);
+	return best;
 }
 
 const struct spl_rule *spl_rules_find(const struct spl_ruleset *rs,
@@ -195,13 +257,14 @@ static struct spl_ruleset *ruleset_alloc(u32 n)
 	struct spl_ruleset *rs;
 
 	size = size_add(size, size_mul(n, sizeof(struct spl_rule_key)));
-	size = size_add(size, size_mul(n, sizeof(u32)));
+	size = size_add(size, size_mul(n, 2 * sizeof(u32)));
 	rs = kvzalloc(size, GFP_KERNEL);
 	if (!rs)
 		return NULL;
 	rs->n = n;
 	rs->keys = (struct spl_rule_key *)&rs->r[n];
 	rs->scan = (u32 *)&rs->keys[n];
+	rs->lens = &rs->scan[n];
 	return rs;
 }
 
@@ -214,23 +277,62 @@ static int key_cmp(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-/* Fill keys[] and scan[] from r[]. */
+static int u32_cmp(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sort @lens[0..@n) and drop repeats; returns how many are left. */
+static u32 lens_unique(u32 *lens, u32 n)
+{
+	u32 i, j = 0;
+
+	sort(lens, n, sizeof(*lens), u32_cmp, NULL);
+	for (i = 0; i < n; i++)
+		if (!j || lens[j - 1] != lens[i])
+			lens[j++] = lens[i];
+	return j;
+}
+
+/*
+ * Fill keys[], scan[] and lens[] from r[]. The lengths of the rules without
+ * a host go to the front of lens[], those of the rules with one to the back
+ * (each rule adds at most one length), then each part is sorted, made
+ * unique, and the second moved behind the first.
+ */
 static void ruleset_index(struct spl_ruleset *rs)
 {
+	u32 i, j, len, nhost = 0, hash;
 	const struct spl_rule *r;
-	u32 i;
 
 	for (i = 0; i < rs->n; i++) {
 		r = rs->r[i];
-		if (rule_indexed(r))
-			rs->keys[rs->nkeys++] = (struct spl_rule_key){
-				.hash = host_hash((const u8 *)r->host, strlen(r->host)),
-				.pos = i,
-			};
-		else
+		if (!rule_indexed(r)) {
 			rs->scan[rs->nscan++] = i;
+			continue;
+		}
+		len = r->prefix ? strlen(r->prefix) : 0;
+		if (r->host) {
+			hash = host_seed((const u8 *)r->host, strlen(r->host));
+			rs->lens[rs->n - ++nhost] = len;
+		} else {
+			hash = FNV_BASIS;
+			rs->lens[rs->nlens_any++] = len;
+		}
+		for (j = 0; j < len; j++)
+			hash = fnv_step(hash, r->prefix[j]);
+		rs->keys[rs->nkeys++] = (struct spl_rule_key){
+			.hash = hash & spl_rules_hash_mask(),
+			.pos = i,
+		};
 	}
 	sort(rs->keys, rs->nkeys, sizeof(*rs->keys), key_cmp, NULL);
+	rs->nlens_any = lens_unique(rs->lens, rs->nlens_any);
+	rs->nlens_host = lens_unique(rs->lens + rs->n - nhost, nhost);
+	memmove(rs->lens + rs->nlens_any, rs->lens + rs->n - nhost,
+		rs->nlens_host * sizeof(*rs->lens));
 }
 
 struct spl_ruleset *spl_ruleset_insert(const struct spl_ruleset *old,

@@ -45,26 +45,36 @@ struct spl_rule {
 	char *redirect;			/* SPL_RULE_REDIRECT */
 };
 
-/* An indexed rule: one whose only condition is an exact Host. */
+/*
+ * An indexed rule: one whose only conditions are an exact Host, a path
+ * prefix, or both. Its hash is that of the request paths' first bytes it
+ * matches, seeded by its host (lowercase) when it has one.
+ */
 struct spl_rule_key {
-	u32 hash;			/* of the host, lowercase */
+	u32 hash;
 	u32 pos;
 };
 
 /*
- * Rules in order, immutable once published (RCU). Rules matching on an
- * exact Host alone are also in keys[], sorted by (hash, position): a
- * request's Host finds its first such rule by binary search, and only
- * the other rules before it (scan[]) are tried one by one, so the first
- * rule that matches still decides. keys and scan point into the same
+ * Rules in order, immutable once published (RCU). Indexed rules are also
+ * in keys[], sorted by (hash, position); lens[] holds the distinct lengths
+ * of their prefixes, ascending: first those of the rules without a host
+ * (nlens_any of them), then those of the rules with one (nlens_host; an
+ * exact Host alone is a prefix of length 0). A request's path, hashed up
+ * to each of these lengths (with its Host for the second list), finds the
+ * first indexed rule it matches by binary searches, and only the other
+ * rules before it (scan[]) are tried one by one, so the first rule that
+ * matches still decides. keys, scan and lens point into the same
  * allocation.
  */
 struct spl_ruleset {
 	struct rcu_head rcu;
 	u32 n;
 	u32 nkeys, nscan;
+	u32 nlens_any, nlens_host;
 	struct spl_rule_key *keys;
 	u32 *scan;			/* positions of the other rules, ascending */
+	u32 *lens;			/* prefix lengths, see above */
 	struct spl_rule *r[];
 };
 

@@ -1,22 +1,46 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: content rules (kmod/rules.c). The first rule that matches decides,
- * also with the index of exact-Host rules: on rulesets built by random
- * inserts and removes, spl_rules_find() must give what a plain scan of
- * every rule in order gives, for requests with and without a Host, in any
- * case, with a port, and for hosts that no rule names.
+ * also with the index of rules matching on an exact Host, a path prefix or
+ * both: on rulesets built by random inserts and removes, spl_rules_find()
+ * must give what a plain scan of every rule in order gives, for requests
+ * with and without a Host, in any case, with a port, for hosts that no rule
+ * names, and for paths with a query, in absolute form, shorter than every
+ * prefix or equal to one; and so again with the index's hash cut to 2 bits
+ * and to none (every key collides: only the comparison of the bytes tells).
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+
+static u32 test_hash_mask = U32_MAX;
+#define spl_rules_hash_mask()	test_hash_mask
 #include "../rules.c"
 
 static const char *const hosts[] = {
 	"a.example", "b.example", "c.example", "shop.example", "x", "www.pay.example",
 };
 
+static const char *const prefixes[] = {
+	"/", "/p", "/p/", "/p/1", "/a", "/ab", "/ab/c", "/q?", "/z", "/zz/long/prefix/",
+};
+
 static const char *const heads[] = {
 	"GET / HTTP/1.1\r\nHost: a.example\r\n\r\n",
+	"GET /ab HTTP/1.1\r\nHost: a.example\r\n\r\n",
+	"GET /ab/c/d HTTP/1.1\r\nHost: b.example\r\n\r\n",
+	"GET /a?x=/ab HTTP/1.1\r\nHost: shop.example\r\n\r\n",
+	"GET /ab?q HTTP/1.1\r\nHost: x\r\n\r\n",
+	"GET /q?x HTTP/1.1\r\nHost: c.example\r\n\r\n",
+	"GET /p/1/2 HTTP/1.1\r\nHost: nobody.example\r\n\r\n",
+	"GET http://x/ab/c?z HTTP/1.1\r\nHost: x\r\n\r\n",
+	"GET http://x HTTP/1.1\r\nHost: x\r\n\r\n",
+	"GET /zz/long/prefix/ HTTP/1.1\r\nHost: a.example\r\n\r\n",
+	"GET /zz/long/prefi HTTP/1.1\r\nHost: a.example\r\n\r\n",
+	"GET /Ab HTTP/1.1\r\nHost: b.example\r\n\r\n",
+	"GET /ab HTTP/1.0\r\n\r\n",
+	"GET /ab#c HTTP/1.1\r\nHost: b.example\r\n\r\n",
+	"OPTIONS * HTTP/1.1\r\nHost: a.example\r\n\r\n",
 	"GET /p/1 HTTP/1.1\r\nHost: A.Example\r\n\r\n",
 	"GET /q HTTP/1.1\r\nHost: b.example:8080\r\n\r\n",
 	"POST /q HTTP/1.1\r\nHost: c.example\r\nContent-Length: 0\r\n\r\n",
@@ -36,19 +60,24 @@ static u32 rnd(u32 n)
 	return (rnd_state >> 16) % n;
 }
 
-/* A random rule: mostly exact hosts (indexed), and every other kind. */
+/*
+ * A random rule: mostly indexed ones (an exact host, a prefix, or both),
+ * and every other kind.
+ */
 static struct spl_rule *rule_new(struct kunit *test)
 {
 	struct spl_rule *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	const char *h = hosts[rnd(ARRAY_SIZE(hosts))];
+	const char *p = prefixes[rnd(ARRAY_SIZE(prefixes))];
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	switch (rnd(8)) {
+	switch (rnd(12)) {
 	case 0:
 		r->host = kstrdup("*.example", GFP_KERNEL);
 		break;
 	case 1:
-		r->prefix = kstrdup("/p", GFP_KERNEL);
+		r->prefix = kstrdup(p, GFP_KERNEL);
+		r->method = kstrdup("GET", GFP_KERNEL);
 		break;
 	case 2:
 		r->path = kstrdup("/q", GFP_KERNEL);
@@ -56,6 +85,16 @@ static struct spl_rule *rule_new(struct kunit *test)
 		break;
 	case 3:
 		r->method = kstrdup("POST", GFP_KERNEL);
+		break;
+	case 4:
+	case 5:
+	case 6:
+		r->prefix = kstrdup(p, GFP_KERNEL);
+		break;
+	case 7:
+	case 8:
+		r->prefix = kstrdup(p, GFP_KERNEL);
+		r->host = kstrdup(h, GFP_KERNEL);
 		break;
 	default:
 		r->host = kstrdup(h, GFP_KERNEL);
@@ -114,14 +153,14 @@ static void rules_free(struct spl_ruleset *rs)
 }
 
 /* Inserts at random positions, then removes, checking after each. */
-static void spl_rules_index_matches_scan(struct kunit *test)
+static void index_vs_scan(struct kunit *test, u32 seed)
 {
 	static const u32 sizes[] = { 1, 2, 5, 40, 300 };
 	struct spl_ruleset *rs, *next;
 	u32 s, i;
 
 	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
-		rnd_state = s + 1;
+		rnd_state = seed + s;
 		rs = NULL;
 		for (i = 0; i < sizes[s]; i++) {
 			next = spl_ruleset_insert(rs, rule_new(test), rnd(i + 1));
@@ -147,6 +186,19 @@ static void spl_rules_index_matches_scan(struct kunit *test)
 		}
 		rules_free(rs);
 	}
+}
+
+/* With the index's whole hash, 2 bits of it, and none: collisions galore. */
+static void spl_rules_index_matches_scan(struct kunit *test)
+{
+	static const u32 masks[] = { U32_MAX, 3, 0 };
+	u32 m;
+
+	for (m = 0; m < ARRAY_SIZE(masks); m++) {
+		test_hash_mask = masks[m];
+		index_vs_scan(test, 1 + 100 * m);
+	}
+	test_hash_mask = U32_MAX;
 }
 
 /* The first of two rules naming one host decides; case and port do not matter. */
@@ -178,13 +230,119 @@ static void spl_rules_index_first_wins(struct kunit *test)
 	rules_free(rs);
 }
 
+struct rule_spec {
+	const char *host, *prefix, *path, *method;
+};
+
+/* Rules in order, a request head, and the position that must decide (-1: none). */
+struct find_case {
+	struct rule_spec rules[3];
+	const char *head;
+	int want;
+};
+
+#define REQ(target, host)	"GET " target " HTTP/1.1\r\nHost: " host "\r\n\r\n"
+
+static const struct find_case find_cases[] = {
+	/* overlapping prefixes: the earlier wins, whichever is longer */
+	{ { { .prefix = "/a" }, { .prefix = "/ab" } }, REQ("/abc", "h"), 0 },
+	{ { { .prefix = "/ab" }, { .prefix = "/a" } }, REQ("/abc", "h"), 0 },
+	{ { { .prefix = "/ab" }, { .prefix = "/a" } }, REQ("/a", "h"), 1 },
+	{ { { .prefix = "/ab" }, { .prefix = "/a" } }, REQ("/ac", "h"), 1 },
+	/* a prefix equal to the whole path, and one byte longer */
+	{ { { .prefix = "/ab/" } }, REQ("/ab/", "h"), 0 },
+	{ { { .prefix = "/ab/" } }, REQ("/ab", "h"), -1 },
+	/* a path shorter than every prefix */
+	{ { { .prefix = "/long/1" }, { .prefix = "/long/22" } }, REQ("/lo", "h"), -1 },
+	{ { { .prefix = "/long/1" }, { .prefix = "/long/22" } }, REQ("/", "h"), -1 },
+	/* the query and a fragment are not the path; the bytes are compared as they are */
+	{ { { .prefix = "/a?b" }, { .prefix = "/a" } }, REQ("/a?b", "h"), 1 },
+	{ { { .prefix = "/abc" } }, REQ("/ab?c", "h"), -1 },
+	{ { { .prefix = "/abc" } }, REQ("/ab#c", "h"), -1 },
+	{ { { .prefix = "/AB" } }, REQ("/ab", "h"), -1 },
+	{ { { .prefix = "/ab" } }, REQ("/ab%2f", "h"), 0 },
+	/* absolute form: the path after the authority */
+	{ { { .prefix = "/x" }, { .prefix = "/ab" } }, REQ("http://x/ab/c?q", "x"), 1 },
+	{ { { .prefix = "/" } }, REQ("http://x?/", "x"), -1 },
+	{ { { .prefix = "/" } }, REQ("*", "x"), -1 },
+	/* an earlier rule that is not indexed still wins, a later one does not */
+	{ { { .prefix = "/a", .method = "GET" }, { .prefix = "/a" } }, REQ("/a", "h"), 0 },
+	{ { { .prefix = "/a", .method = "PUT" }, { .prefix = "/a" } }, REQ("/a", "h"), 1 },
+	{ { { .prefix = "/a" }, { .path = "/a" } }, REQ("/a", "h"), 0 },
+	/* exact hosts, prefixes and both, in either order */
+	{ { { .host = "h" }, { .prefix = "/a" } }, REQ("/a", "H:80"), 0 },
+	{ { { .prefix = "/a" }, { .host = "h" } }, REQ("/a", "H:80"), 0 },
+	{ { { .host = "h", .prefix = "/ab" }, { .prefix = "/a" } }, REQ("/ab", "h"), 0 },
+	{ { { .host = "h", .prefix = "/ab" }, { .prefix = "/a" } }, REQ("/ab", "g"), 1 },
+	{ { { .host = "h", .prefix = "/ab" }, { .host = "h" } }, REQ("/a", "h"), 1 },
+	{ { { .prefix = "/b" }, { .host = "h", .prefix = "/a" }, { .host = "h" } },
+	  REQ("/a", "h"), 1 },
+	{ { { .host = "h", .prefix = "/a" } }, "GET /a HTTP/1.0\r\n\r\n", -1 },
+};
+
+static void spl_rules_index_cases(struct kunit *test)
+{
+	static const u32 masks[] = { U32_MAX, 0 };
+	struct spl_ruleset *rs, *next;
+	struct spl_http_req req;
+	struct spl_rule_req rr;
+	u32 c, i, m, got, lin;
+	bool g, l;
+
+	for (m = 0; m < ARRAY_SIZE(masks); m++) {
+		test_hash_mask = masks[m];
+		for (c = 0; c < ARRAY_SIZE(find_cases); c++) {
+			const struct find_case *fc = &find_cases[c];
+			const u8 *head = (const u8 *)fc->head;
+			u32 len = strlen(fc->head);
+
+			rs = NULL;
+			for (i = 0; i < ARRAY_SIZE(fc->rules); i++) {
+				const struct rule_spec *sp = &fc->rules[i];
+				struct spl_rule *r;
+
+				if (!sp->host && !sp->prefix && !sp->path && !sp->method)
+					break;
+				r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+				KUNIT_ASSERT_NOT_NULL(test, r);
+				r->host = sp->host ? kstrdup(sp->host, GFP_KERNEL) : NULL;
+				r->prefix = sp->prefix ? kstrdup(sp->prefix, GFP_KERNEL) : NULL;
+				r->path = sp->path ? kstrdup(sp->path, GFP_KERNEL) : NULL;
+				r->method = sp->method ? kstrdup(sp->method, GFP_KERNEL) : NULL;
+				next = spl_ruleset_insert(rs, r, i);
+				KUNIT_ASSERT_NOT_NULL(test, next);
+				kvfree(rs);
+				rs = next;
+			}
+			KUNIT_ASSERT_EQ(test, spl_http_parse_request(head, len, NULL, &req), 0);
+			rr = (struct spl_rule_req){ .head = head, .head_len = len, .req = &req };
+			got = lin = U32_MAX;
+			g = spl_rules_find(rs, &rr, &got) != NULL;
+			l = linear(rs, &rr, &lin);
+			KUNIT_EXPECT_EQ_MSG(test, g ? (int)got : -1, fc->want, "case %u, mask %x",
+					    c, masks[m]);
+			KUNIT_EXPECT_EQ_MSG(test, l ? (int)lin : -1, fc->want, "case %u (scan)", c);
+			rules_free(rs);
+		}
+	}
+	test_hash_mask = U32_MAX;
+}
+
+static int spl_rules_test_init(struct kunit *test)
+{
+	test_hash_mask = U32_MAX;
+	return 0;
+}
+
 static struct kunit_case spl_rules_test_cases[] = {
 	KUNIT_CASE(spl_rules_index_matches_scan),
 	KUNIT_CASE(spl_rules_index_first_wins),
+	KUNIT_CASE(spl_rules_index_cases),
 	{}
 };
 
 struct kunit_suite spl_rules_test_suite = {
 	.name = "spl_rules",
+	.init = spl_rules_test_init,
 	.test_cases = spl_rules_test_cases,
 };
